@@ -1,0 +1,95 @@
+package org.infonce4j;
+
+import java.util.Arrays;
+
+/**
+ * A dense row-major float32 matrix: {@code rows x cols} values in {@code data}, row {@code i}
+ * at {@code data[i * cols .. (i + 1) * cols)}.
+ *
+ * <p>The record does not copy {@code data}; callers that hand a matrix to another owner and keep
+ * writing into the array should pass {@link #copy()}.
+ *
+ * @param rows number of rows, at least 0
+ * @param cols number of columns, at least 0
+ * @param data the values, exactly {@code rows * cols} of them
+ */
+public record Matrix(int rows, int cols, float[] data) {
+
+  public Matrix {
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException("matrix shape must be non-negative, got " + rows + " x " + cols);
+    }
+    if (data == null) {
+      throw new IllegalArgumentException("matrix data is null");
+    }
+    if ((long) rows * cols != data.length) {
+      throw new IllegalArgumentException(
+          "matrix " + rows + " x " + cols + " needs " + ((long) rows * cols) + " values, got " + data.length);
+    }
+  }
+
+  /** A zero matrix. */
+  public static Matrix zeros(int rows, int cols) {
+    return new Matrix(rows, cols, new float[Math.multiplyExact(rows, cols)]);
+  }
+
+  /** Copies a jagged {@code float[rows][cols]} array; every row must have the same length. */
+  public static Matrix of(float[][] values) {
+    int rows = values.length;
+    int cols = rows == 0 ? 0 : values[0].length;
+    float[] data = new float[Math.multiplyExact(rows, cols)];
+    for (int i = 0; i < rows; i++) {
+      if (values[i].length != cols) {
+        throw new IllegalArgumentException("row " + i + " has " + values[i].length + " values, expected " + cols);
+      }
+      System.arraycopy(values[i], 0, data, i * cols, cols);
+    }
+    return new Matrix(rows, cols, data);
+  }
+
+  public float get(int row, int col) {
+    return data[row * cols + col];
+  }
+
+  /** A copy of row {@code i}. */
+  public float[] row(int i) {
+    return Arrays.copyOfRange(data, i * cols, (i + 1) * cols);
+  }
+
+  public Matrix copy() {
+    return new Matrix(rows, cols, data.clone());
+  }
+
+  /** The first {@code n} rows (a copy). */
+  public Matrix firstRows(int n) {
+    if (n < 0 || n > rows) {
+      throw new IllegalArgumentException("cannot take " + n + " rows of a matrix with " + rows);
+    }
+    return new Matrix(n, cols, Arrays.copyOf(data, n * cols));
+  }
+
+  /** Stacks {@code this} on top of {@code below}; both need the same number of columns. */
+  public Matrix stack(Matrix below) {
+    if (below.cols != cols) {
+      throw new IllegalArgumentException("cannot stack " + rows + " x " + cols + " on " + below.rows + " x " + below.cols);
+    }
+    float[] out = Arrays.copyOf(data, Math.addExact(data.length, below.data.length));
+    System.arraycopy(below.data, 0, out, data.length, below.data.length);
+    return new Matrix(rows + below.rows, cols, out);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Matrix m && m.rows == rows && m.cols == cols && Arrays.equals(m.data, data);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * rows + cols) + Arrays.hashCode(data);
+  }
+
+  @Override
+  public String toString() {
+    return "Matrix[" + rows + " x " + cols + "]";
+  }
+}

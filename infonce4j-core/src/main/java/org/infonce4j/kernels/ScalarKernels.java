@@ -1,0 +1,183 @@
+package org.infonce4j.kernels;
+
+/**
+ * Plain-Java kernels: the portable fallback and the cross-check for the Panama kernels. Loops are
+ * written so that HotSpot's auto-vectoriser may help, but nothing depends on it.
+ */
+public final class ScalarKernels implements Kernels {
+
+  /** Columns per packed panel: wide enough for the inner loop to be worth auto-vectorising. */
+  private static final int NR = 16;
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public String description() {
+    return "scalar (plain Java loops)";
+  }
+
+  @Override
+  public int panelWidth() {
+    return NR;
+  }
+
+  @Override
+  public void dotTile(float[] a, int aOff, int rows, float[] b, int bOff, int panels, int depth, float[] out, int ldo) {
+    for (int p = 0; p < panels; p++) {
+      int pb = bOff + p * depth * NR; // panel p: depth x NR
+      for (int r = 0; r < rows; r++) {
+        int o = r * ldo + p * NR; // out row r, columns of panel p
+        for (int jj = 0; jj < NR; jj++) {
+          out[o + jj] = 0f;
+        }
+        int ar = aOff + r * depth;
+        for (int k = 0; k < depth; k++) {
+          float ak = a[ar + k];
+          int bk = pb + k * NR;
+          for (int jj = 0; jj < NR; jj++) {
+            out[o + jj] += ak * b[bk + jj];
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void addProduct(float[] g, int ldg, int rows, int cols, float[] b, int bOff, int depth, float[] out, int outOff) {
+    for (int r = 0; r < rows; r++) {
+      int o = outOff + r * depth; // out row r: depth
+      for (int j = 0; j < cols; j++) {
+        float grj = g[r * ldg + j];
+        if (grj == 0f) {
+          continue;
+        }
+        int bj = bOff + j * depth;
+        for (int k = 0; k < depth; k++) {
+          out[o + k] += grj * b[bj + k];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void addTransposedProduct(float[] g, int ldg, int rows, int cols, float[] a, int aOff, int depth, float[] out, int outOff) {
+    for (int r = 0; r < rows; r++) {
+      int ar = aOff + r * depth; // a row r: depth
+      for (int j = 0; j < cols; j++) {
+        float grj = g[r * ldg + j];
+        if (grj == 0f) {
+          continue;
+        }
+        int o = outOff + j * depth;
+        for (int k = 0; k < depth; k++) {
+          out[o + k] += grj * a[ar + k];
+        }
+      }
+    }
+  }
+
+  @Override
+  public float max(float[] x, int off, int n) {
+    float m = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      m = Math.max(m, x[off + j]);
+    }
+    return m;
+  }
+
+  @Override
+  public float sumExp(float[] x, int off, int n, float shift) {
+    float s = 0f;
+    for (int j = 0; j < n; j++) {
+      s += (float) Math.exp(x[off + j] - shift);
+    }
+    return s;
+  }
+
+  @Override
+  public void softmaxRow(float[] x, int off, int n, float lse, float w, double[] sums) {
+    float sp = 0f;
+    float spz = 0f;
+    for (int j = 0; j < n; j++) {
+      float z = x[off + j];
+      if (z == Float.NEGATIVE_INFINITY) {
+        x[off + j] = 0f;
+        continue;
+      }
+      float p = (float) Math.exp(z - lse);
+      sp += p;
+      spz += p * z;
+      x[off + j] = w * p;
+    }
+    sums[0] += sp;
+    sums[1] += spz;
+  }
+
+  @Override
+  public void softmaxRowSymmetric(float[] x, int off, int n, float lse, float w, float[] colLse, int colOff, float wc, double[] sums) {
+    float sp = 0f;
+    float spz = 0f;
+    float sqz = 0f;
+    for (int j = 0; j < n; j++) {
+      float z = x[off + j];
+      if (z == Float.NEGATIVE_INFINITY) {
+        x[off + j] = 0f;
+        continue;
+      }
+      float p = (float) Math.exp(z - lse);
+      float q = (float) Math.exp(z - colLse[colOff + j]);
+      sp += p;
+      spz += p * z;
+      sqz += q * z;
+      x[off + j] = w * p + wc * q;
+    }
+    sums[0] += sp;
+    sums[1] += spz;
+    sums[2] += sqz;
+  }
+
+  @Override
+  public void columnMax(float[] x, int ldx, int rows, int cols, float[] colMax) {
+    for (int r = 0; r < rows; r++) {
+      int o = r * ldx;
+      for (int j = 0; j < cols; j++) {
+        colMax[j] = Math.max(colMax[j], x[o + j]);
+      }
+    }
+  }
+
+  @Override
+  public void columnSumExp(float[] x, int ldx, int rows, int cols, float[] shift, float[] colSum) {
+    for (int r = 0; r < rows; r++) {
+      int o = r * ldx;
+      for (int j = 0; j < cols; j++) {
+        colSum[j] += (float) Math.exp(x[o + j] - shift[j]);
+      }
+    }
+  }
+
+  @Override
+  public float sumFinite(float[] x, int off, int n) {
+    float s = 0f;
+    for (int j = 0; j < n; j++) {
+      float v = x[off + j];
+      if (v != Float.NEGATIVE_INFINITY) {
+        s += v;
+      }
+    }
+    return s;
+  }
+
+  @Override
+  public int nextAbove(float[] x, int off, int from, int n, float t) {
+    for (int j = from; j < n; j++) {
+      if (x[off + j] > t) {
+        return j;
+      }
+    }
+    return -1;
+  }
+}

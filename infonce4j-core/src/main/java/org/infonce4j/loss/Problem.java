@@ -1,0 +1,243 @@
+package org.infonce4j.loss;
+
+import org.infonce4j.BitMatrix;
+import org.infonce4j.Matrix;
+
+/**
+ * A batch and spec after validation, in the one shape both engines compute: anchors (N x d)
+ * against {@code M} candidates followed by {@code K} queued negatives, with every anchor's
+ * positives and exclusions resolved. Package-private: engines assume this is valid.
+ */
+final class Problem {
+  final Matrix anchors; // N x d
+  final Matrix candidates; // M x d; the same object as anchors in the SimCLR layout
+  final Matrix queue; // K x d or null
+  final int n;
+  final int m;
+  final int k;
+  final int d;
+  final int[] posIndex; // N, or null when posMask is set
+  final BitMatrix posMask; // N x M, or null
+  final BitMatrix excluded; // N x M, or null
+  final boolean excludeSelf; // SimCLR: candidate i is never a candidate of anchor i
+  final boolean shared; // SimCLR: anchors and candidates are the same views
+  final int[] posCount; // N: |P(i)|
+  final int[] validCount; // N: |V(i)|, positives + negatives, queue included
+  final int[] colPosCount; // M, symmetric only: |{i : j in P(i)}|
+  final int[] colValidCount; // M, symmetric only
+  final LossSpec spec;
+
+  private Problem(Batch b, LossSpec spec) {
+    this.spec = spec;
+    this.shared = b.isSimclr();
+    this.anchors = b.anchors();
+    this.candidates = shared ? anchors : b.candidates();
+    this.queue = b.queue();
+    this.n = anchors.rows();
+    this.d = anchors.cols();
+    this.m = candidates.rows();
+    this.k = queue == null ? 0 : queue.rows();
+    this.excluded = b.excluded();
+    this.excludeSelf = shared;
+
+    checkShapes(b);
+    checkValues("anchors", anchors, spec.similarity());
+    if (!shared) {
+      checkValues("candidates", candidates, spec.similarity());
+    }
+    if (queue != null) {
+      checkValues("queue", queue, spec.similarity());
+    }
+
+    if (shared) {
+      posIndex = new int[n];
+      for (int i = 0; i < n; i++) {
+        posIndex[i] = (i + n / 2) % n;
+      }
+      posMask = null;
+    } else if (b.positiveMask() != null) {
+      posIndex = null;
+      posMask = b.positiveMask();
+    } else if (b.positives() != null) {
+      posIndex = b.positives().clone();
+      posMask = null;
+      for (int i = 0; i < n; i++) {
+        if (posIndex[i] < 0 || posIndex[i] >= m) {
+          throw new IllegalArgumentException(
+              "positive of anchor " + i + " is candidate " + posIndex[i] + ", outside the " + m + " candidates");
+        }
+      }
+    } else {
+      if (m < n) {
+        throw new IllegalArgumentException("without explicit positives the positive of anchor i is candidate i, so there must be "
+            + "at least as many candidates (" + m + ") as anchors (" + n + ")");
+      }
+      posIndex = new int[n];
+      for (int i = 0; i < n; i++) {
+        posIndex[i] = i;
+      }
+      posMask = null;
+    }
+
+    posCount = new int[n];
+    validCount = new int[n];
+    for (int i = 0; i < n; i++) {
+      int positives = posMask == null ? 1 : posMask.rowCount(i);
+      if (positives == 0) {
+        throw new IllegalArgumentException("anchor " + i + " has no positive in the positive mask");
+      }
+      int excludedHere = excluded == null ? 0 : excluded.rowCount(i);
+      if (excludeSelf && (excluded == null || !excluded.get(i, i))) {
+        excludedHere++;
+      }
+      checkPositivesNotExcluded(i);
+      posCount[i] = positives;
+      validCount[i] = m + k - excludedHere;
+      if (validCount[i] - positives < 1) {
+        throw new IllegalArgumentException("anchor " + i + " is left with no valid negative (" + m + " candidates, " + k
+            + " queued, " + positives + " positive, " + excludedHere + " excluded)");
+      }
+    }
+
+    if (spec.symmetric()) {
+      colPosCount = new int[m];
+      int[] colExcluded = new int[m];
+      for (int i = 0; i < n; i++) {
+        if (posMask == null) {
+          colPosCount[posIndex[i]]++;
+        } else {
+          for (int j = posMask.nextSet(i, 0); j >= 0; j = posMask.nextSet(i, j + 1)) {
+            colPosCount[j]++;
+          }
+        }
+        if (excluded != null) {
+          for (int j = excluded.nextSet(i, 0); j >= 0; j = excluded.nextSet(i, j + 1)) {
+            colExcluded[j]++;
+          }
+        }
+      }
+      colValidCount = new int[m];
+      for (int j = 0; j < m; j++) {
+        if (colPosCount[j] == 0) {
+          throw new IllegalArgumentException(
+              "candidate " + j + " is no anchor's positive, so its loss in the symmetric direction is undefined");
+        }
+        colValidCount[j] = n - colExcluded[j];
+        if (colValidCount[j] - colPosCount[j] < 1) {
+          throw new IllegalArgumentException("candidate " + j + " is left with no valid negative anchor in the symmetric direction ("
+              + n + " anchors, " + colPosCount[j] + " positive, " + colExcluded[j] + " excluded)");
+        }
+      }
+    } else {
+      colPosCount = null;
+      colValidCount = null;
+    }
+  }
+
+  /** Validates {@code batch} against {@code spec}; every problem is an IllegalArgumentException naming the row or sizes. */
+  static Problem of(Batch batch, LossSpec spec) {
+    if (batch == null) {
+      throw new IllegalArgumentException("batch is null");
+    }
+    if (spec == null) {
+      throw new IllegalArgumentException("spec is null");
+    }
+    return new Problem(batch, spec);
+  }
+
+  private void checkShapes(Batch b) {
+    if (n == 0 || d == 0) {
+      throw new IllegalArgumentException("anchors must have at least one row and one column, got " + n + " x " + d);
+    }
+    if (candidates.cols() != d) {
+      throw new IllegalArgumentException("candidates have " + candidates.cols() + " columns but anchors have " + d);
+    }
+    if (m == 0) {
+      throw new IllegalArgumentException("candidates are empty (0 x " + d + ")");
+    }
+    if (queue != null && queue.cols() != d) {
+      throw new IllegalArgumentException("queue has " + queue.cols() + " columns but anchors have " + d);
+    }
+    if (shared && n % 2 != 0) {
+      throw new IllegalArgumentException("the SimCLR layout needs an even number of views (2N), got " + n);
+    }
+    if (b.positives() != null && b.positives().length != n) {
+      throw new IllegalArgumentException("positives has " + b.positives().length + " entries for " + n + " anchors");
+    }
+    checkMaskShape("positive mask", b.positiveMask());
+    checkMaskShape("excluded mask", b.excluded());
+    if (spec.symmetric()) {
+      if (shared) {
+        throw new IllegalArgumentException("the SimCLR layout is already symmetric; do not also ask for the symmetric loss");
+      }
+      if (queue != null) {
+        throw new IllegalArgumentException("the symmetric loss takes no queue (queued negatives are not anchors)");
+      }
+      if (n != m) {
+        throw new IllegalArgumentException("the symmetric loss needs as many anchors as candidates, got " + n + " and " + m);
+      }
+    }
+  }
+
+  private void checkMaskShape(String what, BitMatrix mask) {
+    if (mask != null && (mask.rows() != n || mask.cols() != m)) {
+      throw new IllegalArgumentException(what + " is " + mask.rows() + " x " + mask.cols() + " but the batch has " + n
+          + " anchors and " + m + " candidates");
+    }
+  }
+
+  private void checkPositivesNotExcluded(int i) {
+    if (posMask == null) {
+      int p = posIndex[i];
+      if ((excluded != null && excluded.get(i, p)) || (excludeSelf && p == i)) {
+        throw new IllegalArgumentException("anchor " + i + ": candidate " + p + " is both its positive and excluded");
+      }
+    } else if (excluded != null) {
+      for (int j = posMask.nextSet(i, 0); j >= 0; j = posMask.nextSet(i, j + 1)) {
+        if (excluded.get(i, j)) {
+          throw new IllegalArgumentException("anchor " + i + ": candidate " + j + " is both a positive and excluded");
+        }
+      }
+    }
+  }
+
+  private static void checkValues(String what, Matrix x, Similarity similarity) {
+    float[] v = x.data();
+    int cols = x.cols();
+    for (int r = 0; r < x.rows(); r++) {
+      double sq = 0;
+      for (int c = 0; c < cols; c++) {
+        float f = v[r * cols + c];
+        if (!Float.isFinite(f)) {
+          throw new IllegalArgumentException(what + " row " + r + ", column " + c + " is " + f + "; inputs must be finite");
+        }
+        sq += (double) f * f;
+      }
+      if (similarity == Similarity.COSINE && !(sq > 0)) {
+        throw new IllegalArgumentException(what + " row " + r + " is a zero vector, which has no direction for cosine similarity");
+      }
+    }
+  }
+
+  /** Is column j (a candidate, j < M) a valid candidate of anchor i? Queue columns always are. */
+  boolean valid(int i, int j) {
+    return !(excludeSelf && i == j) && (excluded == null || !excluded.get(i, j));
+  }
+
+  /** Is candidate j a positive of anchor i? */
+  boolean positive(int i, int j) {
+    return posMask == null ? posIndex[i] == j : posMask.get(i, j);
+  }
+
+  /** Weight of each anchor's loss in the reduced loss. */
+  double rowWeight() {
+    double w = spec.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
+    return spec.symmetric() ? w / 2 : w;
+  }
+
+  /** Weight of each candidate's loss in the reduced loss (symmetric only). */
+  double colWeight() {
+    double w = spec.reduction() == Reduction.MEAN ? 1.0 / m : 1.0;
+    return w / 2;
+  }
+}

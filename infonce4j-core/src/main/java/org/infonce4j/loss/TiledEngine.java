@@ -1,0 +1,651 @@
+package org.infonce4j.loss;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.infonce4j.Matrix;
+import org.infonce4j.kernels.Kernels;
+
+/**
+ * The fast engine. The {@code N x (M+K)} logit matrix is never materialised: the forward pass
+ * walks it in tiles of {@code rowBlock x colTile}, keeping per row only a running maximum and sum
+ * (an online log-sum-exp), and per column the same when the loss is symmetric; the backward pass
+ * recomputes each tile, turns it into soft-max weights in place and multiplies it straight into the
+ * gradients. Extra memory: the unit (and padded) copies of the inputs, the packed candidates, one
+ * candidate-gradient buffer per thread and one tile per thread, O((N + M + K) d + threads (M d +
+ * tile)).
+ *
+ * <p>Work is split by row blocks handed out from an atomic counter; each thread keeps its own
+ * candidate-gradient and column-statistics buffers, summed after the pass.
+ */
+final class TiledEngine implements AutoCloseable {
+
+  /** Columns per tile; a multiple of every panel width (16 or 32). */
+  static final int COL_TILE = 256;
+  /** Largest rows per block; blocks shrink so every thread gets a few when N is small. */
+  static final int MAX_ROW_BLOCK = 64;
+
+  private final Kernels kernels;
+  private final int threads;
+  private final ExecutorService pool; // null when threads == 1
+
+  TiledEngine(Kernels kernels, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.kernels = kernels;
+    this.threads = threads;
+    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "infonce4j-loss");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  Kernels kernels() {
+    return kernels;
+  }
+
+  int threads() {
+    return threads;
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Unit (cosine) and padded copies of the inputs, and the packed candidates. */
+  private static final class Prepared {
+    int dp; // padded feature width, a multiple of Kernels.PAD
+    int cols; // M + K
+    float[] aHat; // N x dp: unit anchors / tau
+    float[] cHat; // (M+K) x dp: unit candidates then unit queue
+    float[] packed; // ceil((M+K)/NR) panels of dp x NR
+    double[] aInvNorm; // N: 1/|a_i| (cosine)
+    double[] cInvNorm; // M: 1/|c_j| (cosine)
+  }
+
+  /** The forward pass's products. */
+  private static final class Forward {
+    double[] rowLse; // N
+    double[] posZ; // N: sum of the positives' logits
+    double[] validZ; // N: sum of the valid negatives' logits (forward-only calls)
+    double[] colLse; // M (symmetric)
+    float[] colLseF; // M (symmetric), float for the kernels
+    double[] colPosZ; // M (symmetric)
+  }
+
+  LossResult compute(Problem p, boolean backward) {
+    Prepared x = prepare(p);
+    int rb = rowBlock(p.n);
+    Forward f = forward(p, x, rb, !backward);
+    return backward ? backward(p, x, f, rb) : forwardResult(p, f);
+  }
+
+  private int rowBlock(int n) {
+    int perThread = (n + 4 * threads - 1) / (4 * threads);
+    int rb = (perThread + 7) / 8 * 8;
+    return Math.max(8, Math.min(MAX_ROW_BLOCK, rb));
+  }
+
+  // ------------------------------------------------------------------------------ prepare
+
+  private Prepared prepare(Problem p) {
+    Prepared x = new Prepared();
+    boolean cosine = p.spec.similarity() == Similarity.COSINE;
+    float invTau = (float) (1.0 / p.spec.temperature());
+    int d = p.d;
+    x.dp = (d + Kernels.PAD - 1) / Kernels.PAD * Kernels.PAD;
+    x.cols = p.m + p.k;
+    x.cHat = new float[x.cols * x.dp];
+    x.cInvNorm = copyRows(p.candidates, cosine, 1f, x.cHat, 0, x.dp);
+    if (p.k > 0) {
+      copyRows(p.queue, cosine, 1f, x.cHat, p.m, x.dp);
+    }
+    x.aHat = new float[p.n * x.dp];
+    x.aInvNorm = copyRows(p.anchors, cosine, invTau, x.aHat, 0, x.dp);
+    int nr = kernels.panelWidth();
+    x.packed = new float[(x.cols + nr - 1) / nr * nr * x.dp];
+    kernels.pack(x.cHat, x.cols, x.dp, x.packed);
+    return x;
+  }
+
+  /**
+   * Copies the rows of {@code src} into {@code dst} from row {@code row0} with stride {@code dp},
+   * divided by their norm when {@code cosine}, times {@code scale}; returns the inverse norms.
+   */
+  private static double[] copyRows(Matrix src, boolean cosine, float scale, float[] dst, int row0, int dp) {
+    int rows = src.rows(), d = src.cols();
+    float[] v = src.data();
+    double[] invNorm = new double[rows];
+    for (int r = 0; r < rows; r++) {
+      double sq = 0;
+      for (int t = 0; t < d; t++) {
+        sq += (double) v[r * d + t] * v[r * d + t];
+      }
+      invNorm[r] = cosine ? 1 / Math.sqrt(sq) : 1;
+      double s = invNorm[r] * scale;
+      int o = (row0 + r) * dp;
+      for (int t = 0; t < d; t++) {
+        dst[o + t] = (float) (v[r * d + t] * s);
+      }
+    }
+    return invNorm;
+  }
+
+  // ------------------------------------------------------------------------------ tiles
+
+  /** Computes the logit tile for rows [r0, r0+rows) and columns [j0, j0+w), exclusions as -Infinity. */
+  private void logitTile(Problem p, Prepared x, int r0, int rows, int j0, int w, float[] z) {
+    int nr = kernels.panelWidth();
+    int panels = (w + nr - 1) / nr;
+    kernels.dotTile(x.aHat, r0 * x.dp, rows, x.packed, j0 / nr * nr * x.dp, panels, x.dp, z, COL_TILE);
+    int jEnd = Math.min(j0 + w, p.m); // masks cover candidates only, never the queue
+    for (int r = 0; r < rows; r++) {
+      int i = r0 + r;
+      if (p.excludeSelf && i >= j0 && i < jEnd) {
+        z[r * COL_TILE + i - j0] = Float.NEGATIVE_INFINITY;
+      }
+      if (p.excluded != null) {
+        for (int j = p.excluded.nextSet(i, j0); j >= 0 && j < jEnd; j = p.excluded.nextSet(i, j + 1)) {
+          z[r * COL_TILE + j - j0] = Float.NEGATIVE_INFINITY;
+        }
+      }
+    }
+  }
+
+  /**
+   * Lists the positives (anchor {@code r0 + r}, candidate j) with j in [j0, j0 + w) as pairs
+   * {@code (rowsOut[t], colsOut[t])}; returns how many.
+   */
+  private static int collectPositives(Problem p, int r0, int rows, int j0, int w, int[] rowsOut, int[] colsOut) {
+    int jEnd = Math.min(j0 + w, p.m);
+    int count = 0;
+    for (int r = 0; r < rows; r++) {
+      int i = r0 + r;
+      if (p.posMask == null) {
+        int j = p.posIndex[i];
+        if (j >= j0 && j < jEnd) {
+          rowsOut[count] = r;
+          colsOut[count++] = j;
+        }
+      } else {
+        for (int j = p.posMask.nextSet(i, j0); j >= 0 && j < jEnd; j = p.posMask.nextSet(i, j + 1)) {
+          rowsOut[count] = r;
+          colsOut[count++] = j;
+        }
+      }
+    }
+    return count;
+  }
+
+  /** Room for the positives of one tile. */
+  private static int positiveCapacity(Problem p) {
+    return p.posMask == null ? MAX_ROW_BLOCK : MAX_ROW_BLOCK * COL_TILE;
+  }
+
+  // ------------------------------------------------------------------------------ forward
+
+  /** Per-thread buffers of the forward pass. */
+  private final class ForwardWorker {
+    final float[] z = new float[MAX_ROW_BLOCK * COL_TILE]; // tile: rowBlock x COL_TILE
+    final float[] tileMax = new float[COL_TILE];
+    final float[] shift = new float[COL_TILE];
+    final float[] tileSum = new float[COL_TILE];
+    final float[] colMax; // M (symmetric)
+    final double[] colSum; // M (symmetric)
+    final double[] colPosZ; // M (symmetric)
+    final int[] posR; // positives of the current tile: row in block
+    final int[] posJ; // and candidate
+
+    ForwardWorker(Problem p) {
+      boolean sym = p.spec.symmetric();
+      posR = new int[positiveCapacity(p)];
+      posJ = new int[positiveCapacity(p)];
+      colMax = sym ? filled(p.m, Float.NEGATIVE_INFINITY) : null;
+      colSum = sym ? new double[p.m] : null;
+      colPosZ = sym ? new double[p.m] : null;
+    }
+
+    void block(Problem p, Prepared x, Forward f, int r0, int rows, boolean validSums) {
+      float[] rowMax = filled(rows, Float.NEGATIVE_INFINITY);
+      double[] rowSum = new double[rows];
+      for (int j0 = 0; j0 < x.cols; j0 += COL_TILE) {
+        int w = Math.min(COL_TILE, x.cols - j0);
+        logitTile(p, x, r0, rows, j0, w, z);
+        int positives = collectPositives(p, r0, rows, j0, w, posR, posJ);
+        for (int t = 0; t < positives; t++) {
+          float zp = z[posR[t] * COL_TILE + posJ[t] - j0];
+          f.posZ[r0 + posR[t]] += zp;
+          if (colPosZ != null) {
+            colPosZ[posJ[t]] += zp;
+          }
+        }
+        for (int r = 0; r < rows; r++) {
+          int off = r * COL_TILE;
+          if (validSums) {
+            f.validZ[r0 + r] += kernels.sumFinite(z, off, w);
+          }
+          float tmax = kernels.max(z, off, w);
+          if (tmax == Float.NEGATIVE_INFINITY) {
+            continue; // every column of this tile is excluded for the row
+          }
+          float old = rowMax[r];
+          float now = Math.max(old, tmax);
+          double scaled = old == Float.NEGATIVE_INFINITY ? 0 : rowSum[r] * Math.exp((double) old - now);
+          rowSum[r] = scaled + kernels.sumExp(z, off, w, now);
+          rowMax[r] = now;
+        }
+        if (colMax != null) {
+          columnUpdate(rows, j0, w);
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        f.rowLse[r0 + r] = rowMax[r] + Math.log(rowSum[r]);
+      }
+      if (validSums) {
+        // validZ so far holds positives too; the positives' sum is known exactly.
+        for (int r = 0; r < rows; r++) {
+          f.validZ[r0 + r] -= f.posZ[r0 + r];
+        }
+      }
+    }
+
+    /** Online log-sum-exp down the columns of this tile, over this block's rows. */
+    private void columnUpdate(int rows, int j0, int w) {
+      java.util.Arrays.fill(tileMax, 0, w, Float.NEGATIVE_INFINITY);
+      kernels.columnMax(z, COL_TILE, rows, w, tileMax);
+      for (int j = 0; j < w; j++) {
+        float old = colMax[j0 + j];
+        float now = Math.max(old, tileMax[j]);
+        if (now != Float.NEGATIVE_INFINITY && old != Float.NEGATIVE_INFINITY && now != old) {
+          colSum[j0 + j] *= Math.exp((double) old - now);
+        }
+        colMax[j0 + j] = now;
+        shift[j] = now == Float.NEGATIVE_INFINITY ? 0f : now; // an all-excluded column adds exp(-inf) = 0
+      }
+      java.util.Arrays.fill(tileSum, 0, w, 0f);
+      kernels.columnSumExp(z, COL_TILE, rows, w, shift, tileSum);
+      for (int j = 0; j < w; j++) {
+        colSum[j0 + j] += tileSum[j];
+      }
+    }
+  }
+
+  private Forward forward(Problem p, Prepared x, int rb, boolean validSums) {
+    Forward f = new Forward();
+    f.rowLse = new double[p.n];
+    f.posZ = new double[p.n];
+    f.validZ = validSums ? new double[p.n] : null;
+    List<ForwardWorker> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      workers.add(new ForwardWorker(p));
+    }
+    runBlocks(p.n, rb, (worker, r0, rows) -> workers.get(worker).block(p, x, f, r0, rows, validSums));
+    if (p.spec.symmetric()) {
+      mergeColumns(p, f, workers);
+    }
+    return f;
+  }
+
+  private void mergeColumns(Problem p, Forward f, List<ForwardWorker> workers) {
+    f.colLse = new double[p.m];
+    f.colLseF = new float[p.m];
+    f.colPosZ = new double[p.m];
+    for (int j = 0; j < p.m; j++) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (ForwardWorker w : workers) {
+        max = Math.max(max, w.colMax[j]);
+      }
+      double sum = 0, pos = 0;
+      for (ForwardWorker w : workers) {
+        if (w.colMax[j] != Float.NEGATIVE_INFINITY) {
+          sum += w.colSum[j] * Math.exp((double) w.colMax[j] - max);
+        }
+        pos += w.colPosZ[j];
+      }
+      f.colLse[j] = max + Math.log(sum);
+      f.colLseF[j] = (float) f.colLse[j];
+      f.colPosZ[j] = pos;
+    }
+  }
+
+  // ------------------------------------------------------------------------------ backward
+
+  /** Per-thread buffers and sums of the backward pass. */
+  private final class BackwardWorker {
+    final float[] z = new float[MAX_ROW_BLOCK * COL_TILE]; // tile, turned into dL/dz in place
+    final float[] dC; // M x dp: this thread's share of dL/d(unit candidates)
+    final double[] sums = new double[3];
+    final int[] posR; // positives met in the current tile: row in block,
+    final int[] posJ; // column,
+    final float[] posV; // and logit
+    final boolean diagnostics;
+    final int heapCap; // the largest hard-negative count of any row
+    final float[] heap; // rowBlock x heapCap: per-row min-heaps of the hardest negatives' logits
+    final int[] heapSize = new int[MAX_ROW_BLOCK];
+    double tauSum; // sum over the block's rows of G_ij z_ij
+    double entropySum;
+    double maxEntropySum;
+    double hardShareSum;
+    double validZSum; // sum of the valid negatives' logits
+
+    BackwardWorker(Problem p, Prepared x) {
+      dC = new float[p.m * x.dp];
+      int cap = positiveCapacity(p);
+      posR = new int[cap];
+      posJ = new int[cap];
+      posV = new float[cap];
+      diagnostics = p.spec.diagnostics();
+      heapCap = diagnostics ? Diagnostics.hardCount(p.m + p.k) : 0;
+      heap = new float[diagnostics ? MAX_ROW_BLOCK * heapCap : 0];
+    }
+
+    void block(Problem p, Prepared x, Forward f, float[] dAp, int r0, int rows) {
+      float wr = (float) p.rowWeight();
+      float wc = p.spec.symmetric() ? (float) p.colWeight() : 0f;
+      double[] pNeg = new double[rows];
+      double[] pzNeg = new double[rows];
+      java.util.Arrays.fill(heapSize, 0);
+      for (int j0 = 0; j0 < x.cols; j0 += COL_TILE) {
+        int w = Math.min(COL_TILE, x.cols - j0);
+        logitTile(p, x, r0, rows, j0, w, z);
+        // Lift the positives out of the tile: the kernels then see valid negatives only.
+        int positives = collectPositives(p, r0, rows, j0, w, posR, posJ);
+        for (int t = 0; t < positives; t++) {
+          int at = posR[t] * COL_TILE + posJ[t] - j0;
+          posV[t] = z[at];
+          z[at] = Float.NEGATIVE_INFINITY;
+        }
+        for (int r = 0; r < rows; r++) {
+          int off = r * COL_TILE;
+          float lse = (float) f.rowLse[r0 + r];
+          if (diagnostics) {
+            validZSum += kernels.sumFinite(z, off, w);
+            collectHardest(r, off, w, hardCount(p, r0 + r));
+          }
+          sums[0] = 0;
+          sums[1] = 0;
+          sums[2] = 0;
+          if (wc == 0f) {
+            kernels.softmaxRow(z, off, w, lse, wr, sums);
+          } else {
+            kernels.softmaxRowSymmetric(z, off, w, lse, wr, f.colLseF, j0, wc, sums);
+          }
+          pNeg[r] += sums[0];
+          pzNeg[r] += sums[1];
+          tauSum += wr * sums[1] + wc * sums[2];
+        }
+        for (int t = 0; t < positives; t++) {
+          int r = posR[t], j = posJ[t], i = r0 + r;
+          double zp = posV[t];
+          double g = wr * (Math.exp(zp - f.rowLse[i]) - 1.0 / p.posCount[i]);
+          if (wc != 0f) {
+            g += wc * (Math.exp(zp - f.colLse[j]) - 1.0 / p.colPosCount[j]);
+          }
+          z[r * COL_TILE + j - j0] = (float) g;
+          tauSum += g * zp;
+        }
+        kernels.addProduct(z, COL_TILE, rows, w, x.cHat, j0 * x.dp, x.dp, dAp, r0 * x.dp);
+        if (j0 < p.m) {
+          kernels.addTransposedProduct(z, COL_TILE, rows, Math.min(w, p.m - j0), x.aHat, r0 * x.dp, x.dp, dC, j0 * x.dp);
+        }
+      }
+      if (diagnostics) {
+        for (int r = 0; r < rows; r++) {
+          int i = r0 + r;
+          double lse = f.rowLse[i];
+          entropySum += Math.log(pNeg[r]) + lse - pzNeg[r] / pNeg[r];
+          maxEntropySum += Math.log(p.validCount[i] - p.posCount[i]);
+          double hard = 0;
+          for (int t = 0; t < heapSize[r]; t++) {
+            hard += Math.exp(heap[r * heapCap + t] - lse);
+          }
+          hardShareSum += hard / pNeg[r];
+        }
+      }
+    }
+
+    private int hardCount(Problem p, int i) {
+      return Diagnostics.hardCount(p.validCount[i] - p.posCount[i]);
+    }
+
+    /** Keeps the {@code cap} largest valid logits of tile row {@code r} seen so far in a min-heap. */
+    private void collectHardest(int r, int off, int w, int cap) {
+      int base = r * heapCap;
+      int size = heapSize[r];
+      float threshold = size < cap ? Float.NEGATIVE_INFINITY : heap[base];
+      for (int j = kernels.nextAbove(z, off, 0, w, threshold); j >= 0; j = kernels.nextAbove(z, off, j + 1, w, threshold)) {
+        float v = z[off + j];
+        if (size < cap) {
+          // sift up
+          int c = size++;
+          while (c > 0) {
+            int parent = (c - 1) >>> 1;
+            if (heap[base + parent] <= v) {
+              break;
+            }
+            heap[base + c] = heap[base + parent];
+            c = parent;
+          }
+          heap[base + c] = v;
+        } else {
+          // replace the root, sift down
+          int c = 0;
+          while (true) {
+            int child = 2 * c + 1;
+            if (child >= size) {
+              break;
+            }
+            if (child + 1 < size && heap[base + child + 1] < heap[base + child]) {
+              child++;
+            }
+            if (heap[base + child] >= v) {
+              break;
+            }
+            heap[base + c] = heap[base + child];
+            c = child;
+          }
+          heap[base + c] = v;
+        }
+        threshold = size < cap ? Float.NEGATIVE_INFINITY : heap[base];
+      }
+      heapSize[r] = size;
+    }
+  }
+
+  private LossResult backward(Problem p, Prepared x, Forward f, int rb) {
+    float[] dAp = new float[p.n * x.dp]; // N x dp: dL/d(aHat)
+    List<BackwardWorker> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      workers.add(new BackwardWorker(p, x));
+    }
+    runBlocks(p.n, rb, (worker, r0, rows) -> workers.get(worker).block(p, x, f, dAp, r0, rows));
+
+    double tau = p.spec.temperature();
+    float[] dC = workers.get(0).dC; // M x dp: dL/d(unit candidates), summed over threads
+    double tauSum = 0, entropy = 0, maxEntropy = 0, hardShare = 0, validZ = 0;
+    for (int t = 0; t < workers.size(); t++) {
+      BackwardWorker w = workers.get(t);
+      if (t > 0) {
+        float[] other = w.dC;
+        for (int q = 0; q < dC.length; q++) {
+          dC[q] += other[q];
+        }
+      }
+      tauSum += w.tauSum;
+      entropy += w.entropySum;
+      maxEntropy += w.maxEntropySum;
+      hardShare += w.hardShareSum;
+      validZ += w.validZSum;
+    }
+    // Positives' z took part in tauSum via G z (in the row and column parts alike).
+    double gradTau = -tauSum / tau;
+
+    boolean cosine = p.spec.similarity() == Similarity.COSINE;
+    float invTau = (float) (1 / tau);
+    Matrix anchorGrad;
+    Matrix candidateGrad = null;
+    if (p.shared) {
+      // One set of views in both roles: dL/dv = dAp / tau + dC, w.r.t. the unit views.
+      for (int q = 0; q < dAp.length; q++) {
+        dAp[q] = dAp[q] * invTau + dC[q];
+      }
+      anchorGrad = toInputs(dAp, x.cHat, x.aInvNorm, p.n, p.d, x.dp, cosine, 1f);
+    } else {
+      for (int q = 0; q < dAp.length; q++) {
+        dAp[q] *= invTau;
+      }
+      anchorGrad = toInputs(dAp, x.aHat, x.aInvNorm, p.n, p.d, x.dp, cosine, (float) tau);
+      candidateGrad = toInputs(dC, x.cHat, x.cInvNorm, p.m, p.d, x.dp, cosine, 1f);
+    }
+
+    LossResult fr = forwardResult(p, f);
+    Diagnostics base = fr.diagnostics();
+    long negPairs = 0;
+    for (int i = 0; i < p.n; i++) {
+      negPairs += p.validCount[i] - p.posCount[i];
+    }
+    Diagnostics diag = p.spec.diagnostics()
+        ? new Diagnostics(base.miLowerBound(), base.miCeiling(), base.miSaturated(), base.meanPositiveSimilarity(),
+            validZ * tau / negPairs, entropy / p.n, maxEntropy / p.n, hardShare / p.n, Diagnostics.HARD_FRACTION)
+        : base;
+    return new LossResult(fr.loss(), fr.perAnchor(), fr.perCandidate(), anchorGrad, candidateGrad, gradTau, tau, diag);
+  }
+
+  /**
+   * Maps a gradient w.r.t. the unit rows {@code u = hat * uScale} back to the raw input rows:
+   * {@code dx = (du - u (u . du)) / |x|} for cosine, the identity for dot; drops the padding.
+   */
+  private static Matrix toInputs(float[] du, float[] hat, double[] invNorm, int rows, int d, int dp, boolean cosine, float uScale) {
+    float[] out = new float[rows * d]; // rows x d
+    for (int r = 0; r < rows; r++) {
+      int o = r * dp;
+      if (!cosine) {
+        System.arraycopy(du, o, out, r * d, d);
+        continue;
+      }
+      double proj = 0;
+      for (int t = 0; t < d; t++) {
+        proj += (double) hat[o + t] * uScale * du[o + t];
+      }
+      for (int t = 0; t < d; t++) {
+        out[r * d + t] = (float) ((du[o + t] - (double) hat[o + t] * uScale * proj) * invNorm[r]);
+      }
+    }
+    return new Matrix(rows, d, out);
+  }
+
+  // ------------------------------------------------------------------------------ results
+
+  private static LossResult forwardResult(Problem p, Forward f) {
+    double tau = p.spec.temperature();
+    double[] perAnchor = new double[p.n];
+    double loss = 0, meanRow = 0, ceiling = 0, posSum = 0;
+    long posPairs = 0;
+    double wr = p.rowWeight();
+    for (int i = 0; i < p.n; i++) {
+      perAnchor[i] = f.rowLse[i] - f.posZ[i] / p.posCount[i];
+      loss += wr * perAnchor[i];
+      meanRow += perAnchor[i] / p.n;
+      ceiling += Math.log(p.validCount[i]) / p.n;
+      posSum += f.posZ[i];
+      posPairs += p.posCount[i];
+    }
+    double[] perCandidate = null;
+    double lossForBound = meanRow;
+    if (p.spec.symmetric()) {
+      perCandidate = new double[p.m];
+      double wc = p.colWeight(), meanCol = 0, colCeiling = 0;
+      for (int j = 0; j < p.m; j++) {
+        perCandidate[j] = f.colLse[j] - f.colPosZ[j] / p.colPosCount[j];
+        loss += wc * perCandidate[j];
+        meanCol += perCandidate[j] / p.m;
+        colCeiling += Math.log(p.colValidCount[j]) / p.m;
+      }
+      ceiling = (ceiling + colCeiling) / 2;
+      lossForBound = (meanRow + meanCol) / 2;
+    }
+    double negMean = Double.NaN;
+    if (f.validZ != null) {
+      double vz = 0;
+      long negPairs = 0;
+      for (int i = 0; i < p.n; i++) {
+        vz += f.validZ[i];
+        negPairs += p.validCount[i] - p.posCount[i];
+      }
+      negMean = vz * tau / negPairs;
+    }
+    double bound = ceiling - lossForBound;
+    Diagnostics diag = new Diagnostics(bound, ceiling, bound >= Diagnostics.SATURATION * ceiling, posSum * tau / posPairs,
+        negMean, Double.NaN, Double.NaN, Double.NaN, Diagnostics.HARD_FRACTION);
+    return new LossResult(loss, perAnchor, perCandidate, null, null, Double.NaN, tau, diag);
+  }
+
+  // ------------------------------------------------------------------------------ threads
+
+  @FunctionalInterface
+  private interface BlockTask {
+    void run(int worker, int r0, int rows);
+  }
+
+  /** Hands out row blocks of {@code rb} rows to the workers; rethrows the first failure. */
+  private void runBlocks(int n, int rb, BlockTask task) {
+    int blocks = (n + rb - 1) / rb;
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.min(threads, blocks);
+    List<Callable<Void>> jobs = new ArrayList<>(workers);
+    for (int t = 0; t < workers; t++) {
+      final int worker = t;
+      jobs.add(() -> {
+        for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+          int r0 = b * rb;
+          task.run(worker, r0, Math.min(rb, n - r0));
+        }
+        return null;
+      });
+    }
+    if (pool == null || workers == 1) {
+      try {
+        jobs.get(0).call();
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return;
+    }
+    try {
+      List<Future<Void>> done = pool.invokeAll(jobs);
+      for (Future<Void> fut : done) {
+        fut.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while computing the loss", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private static float[] filled(int n, float v) {
+    float[] a = new float[n];
+    java.util.Arrays.fill(a, v);
+    return a;
+  }
+}
