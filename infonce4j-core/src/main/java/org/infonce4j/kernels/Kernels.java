@@ -1,14 +1,17 @@
 package org.infonce4j.kernels;
 
 /**
- * The numeric kernels of the tiled InfoNCE engine: three small matrix products and the
- * row/column soft-max passes. Two implementations exist, {@link ScalarKernels} (plain Java) and a
- * Panama one (jdk.incubator.vector) that {@link KernelProvider} loads by name only when the vector
- * module is readable.
+ * The numeric kernels of the tiled InfoNCE engine: the three matrix products of the forward and
+ * backward passes and the row/column soft-max passes. Two implementations exist,
+ * {@link ScalarKernels} (plain Java) and a Panama one (jdk.incubator.vector) that
+ * {@link KernelProvider} loads by name only when the vector module is readable.
  *
  * <p>Kernels assume valid input (house rule 1): the engine has checked shapes and values.
- * Layouts are row-major; {@code depth} is the padded feature width, a multiple of
- * {@link #PAD}, so vector bodies never need a tail along the feature axis.
+ * Layouts are row-major. {@code depth} is the padded feature width, a multiple of {@link #PAD}, so
+ * vector bodies never need a tail along the feature axis; {@code ld} is a row stride, at least
+ * {@code depth} (see {@link #rowStride(int)}). Logit tiles always have row stride {@link #TILE}: a
+ * constant stride lets the JIT prove the tile's indices in range once per loop instead of once per
+ * load.
  *
  * <p>Excluded logits are {@code -Infinity}: every kernel treats them as absent (their
  * exponential is exactly 0 and they add nothing to any sum).
@@ -18,6 +21,19 @@ public interface Kernels {
   /** Feature widths are padded with zeros to a multiple of this (covers 4, 8 and 16 float lanes). */
   int PAD = 16;
 
+  /** Columns of a logit tile, and the row stride of every tile the kernels read or write. */
+  int TILE = 256;
+
+  /**
+   * The row stride for rows of {@code depth} floats: {@code depth}, plus one {@link #PAD} when that
+   * makes the stride an odd number of 64-byte lines. A stride of a power-of-two size (256 floats =
+   * 1 KiB) maps the rows a kernel walks down onto a few cache sets and thrashes L1; an odd number of
+   * lines spreads them over all sets.
+   */
+  static int rowStride(int depth) {
+    return (depth / PAD) % 2 == 0 ? depth + PAD : depth;
+  }
+
   /** A short name for logs and provenance: "scalar" or "panama". */
   String name();
 
@@ -25,59 +41,70 @@ public interface Kernels {
   String description();
 
   /**
-   * Columns per packed panel of the candidate matrix. {@link #pack} lays candidates out in
-   * panels of this many columns so that {@link #dotTile} reads them contiguously.
+   * Columns per packed panel. {@link #pack} lays candidates out in panels of this many columns so
+   * that {@link #dotTile} reads them contiguously, and {@link #chunk} cuts the feature axis into
+   * chunks of this width for {@link #addProduct}. Divides {@link #TILE}.
    */
   int panelWidth();
 
   /**
-   * Packs {@code rows} rows of a row-major matrix {@code src} ({@code rows x depth}) into panels:
-   * panel p holds rows {@code [p*NR, (p+1)*NR)} as {@code depth x NR} (k-major), rows past
-   * {@code rows} padded with zeros. {@code dst} must hold {@code ceil(rows/NR) * NR * depth}
-   * values.
+   * Packs rows of a row-major matrix {@code src} ({@code rows x depth}, row stride {@code ld}) into
+   * panels: panel p holds rows {@code [p*NR, (p+1)*NR)} as {@code depth x NR} (k-major), rows past
+   * {@code rows} padded with zeros. Writes panels {@code [p0, p1)} of {@code dst}, which holds
+   * {@code ceil(rows/NR) * NR * depth} values.
    */
-  default void pack(float[] src, int rows, int depth, float[] dst) {
+  default void pack(float[] src, int rows, int depth, int ld, float[] dst, int p0, int p1) {
     int nr = panelWidth();
-    int panels = (rows + nr - 1) / nr;
-    for (int p = 0; p < panels; p++) {
+    for (int p = p0; p < p1; p++) {
       int base = p * nr * depth; // panel p: depth x nr
       for (int jj = 0; jj < nr; jj++) {
         int row = p * nr + jj;
-        if (row >= rows) {
-          for (int k = 0; k < depth; k++) {
-            dst[base + k * nr + jj] = 0f;
-          }
-        } else {
-          int s = row * depth;
-          for (int k = 0; k < depth; k++) {
-            dst[base + k * nr + jj] = src[s + k];
-          }
+        for (int k = 0; k < depth; k++) {
+          dst[base + k * nr + jj] = row < rows ? src[row * ld + k] : 0f;
         }
       }
     }
   }
 
   /**
-   * {@code out[r][c] = sum_k a[r][k] * b[c][k]} for a block of {@code rows} rows of {@code a}
-   * (row stride {@code depth}, starting at {@code aOff}) against {@code panels} packed panels of
-   * {@code b} starting at {@code bOff}; {@code out} is {@code rows x (panels * NR)} with row
+   * Copies rows of a row-major matrix {@code src} ({@code rows x depth}, row stride {@code ld}) into
+   * chunk-major order: the feature axis is cut into chunks of {@link #panelWidth()} columns (the
+   * last may be narrower, a multiple of {@link #PAD}); the chunk starting at column {@code c0}
+   * starts at {@code c0 * rows} and holds row t's slice at {@code t * width}. Writes rows
+   * {@code [t0, t1)} of {@code dst}, which holds {@code rows * depth} values.
+   */
+  default void chunk(float[] src, int rows, int depth, int ld, float[] dst, int t0, int t1) {
+    int nr = panelWidth();
+    for (int c0 = 0; c0 < depth; c0 += nr) {
+      int width = Math.min(nr, depth - c0);
+      int base = c0 * rows; // chunk: rows x width
+      for (int t = t0; t < t1; t++) {
+        System.arraycopy(src, t * ld + c0, dst, base + t * width, width);
+      }
+    }
+  }
+
+  /**
+   * The logit tile {@code out[r][c] = sum_k a[r][k] * b[c][k]}: {@code rows} rows of {@code a}
+   * (row stride {@code lda}, from {@code aOff}) against {@code panels} packed panels of {@code b}
+   * (from {@code bOff}); {@code out} is {@code rows x (panels * NR)}, row stride {@link #TILE}.
+   */
+  void dotTile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int panels, int depth, float[] out);
+
+  /**
+   * {@code out[r][k] += sum_{t < n} g[r][t] * b[b0 + t][k]} for {@code r < rows}, the backward
+   * product {@code dA += G C}: {@code g} is a tile ({@code rows x n}); {@code b} a {@link #chunk}ed
+   * matrix of {@code bRows} rows; {@code out} row-major from {@code outOff}, row stride {@code ldo}.
+   */
+  void addProduct(float[] g, int rows, int n, float[] b, int bRows, int b0, int depth, float[] out, int outOff, int ldo);
+
+  /**
+   * {@code out[j][k] += sum_{t < rows} g[t][j] * a[a0 + t][k]} for {@code j < cols}, the backward
+   * product {@code dC += G^T A}: {@code g} is a tile ({@code rows x cols}); {@code a} a
+   * {@link #chunk}ed matrix of {@code aRows} rows; {@code out} row-major from {@code outOff}, row
    * stride {@code ldo}.
    */
-  void dotTile(float[] a, int aOff, int rows, float[] b, int bOff, int panels, int depth, float[] out, int ldo);
-
-  /**
-   * {@code out[r][k] += sum_{j < cols} g[r][j] * b[j][k]}: {@code g} is {@code rows x cols}
-   * (stride {@code ldg}), {@code b} row-major {@code cols x depth} from {@code bOff},
-   * {@code out} row-major {@code rows x depth} from {@code outOff}.
-   */
-  void addProduct(float[] g, int ldg, int rows, int cols, float[] b, int bOff, int depth, float[] out, int outOff);
-
-  /**
-   * {@code out[j][k] += sum_{r < rows} g[r][j] * a[r][k]}: {@code g} is {@code rows x cols}
-   * (stride {@code ldg}), {@code a} row-major {@code rows x depth} from {@code aOff},
-   * {@code out} row-major {@code cols x depth} from {@code outOff}.
-   */
-  void addTransposedProduct(float[] g, int ldg, int rows, int cols, float[] a, int aOff, int depth, float[] out, int outOff);
+  void addTransposedProduct(float[] g, int rows, int cols, float[] a, int aRows, int a0, int depth, float[] out, int outOff, int ldo);
 
   /** The largest of {@code x[off .. off+n)}; {@code -Infinity} when all are excluded. */
   float max(float[] x, int off, int n);
@@ -100,14 +127,14 @@ public interface Kernels {
    */
   void softmaxRowSymmetric(float[] x, int off, int n, float lse, float w, float[] colLse, int colOff, float wc, double[] sums);
 
-  /** {@code colMax[j] = max(colMax[j], max_r x[r][j])} over a {@code rows x cols} block (stride {@code ldx}). */
-  void columnMax(float[] x, int ldx, int rows, int cols, float[] colMax);
+  /** {@code colMax[j] = max(colMax[j], max_r x[r][j])} over a {@code rows x cols} tile. */
+  void columnMax(float[] x, int rows, int cols, float[] colMax);
 
   /**
-   * {@code colSum[j] += sum_r exp(x[r][j] - shift[j])} over a {@code rows x cols} block; each
+   * {@code colSum[j] += sum_r exp(x[r][j] - shift[j])} over a {@code rows x cols} tile; each
    * {@code shift[j]} is finite and at least every {@code x[r][j]}.
    */
-  void columnSumExp(float[] x, int ldx, int rows, int cols, float[] shift, float[] colSum);
+  void columnSumExp(float[] x, int rows, int cols, float[] shift, float[] colSum);
 
   /** The sum of the entries of {@code x[off .. off+n)} that are not {@code -Infinity}. */
   float sumFinite(float[] x, int off, int n);

@@ -6,7 +6,7 @@ package org.infonce4j.kernels;
  */
 public final class ScalarKernels implements Kernels {
 
-  /** Columns per packed panel: wide enough for the inner loop to be worth auto-vectorising. */
+  /** Columns per packed panel and feature chunk: equal to {@link #PAD}, so every chunk is full. */
   private static final int NR = 16;
 
   @Override
@@ -25,15 +25,15 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void dotTile(float[] a, int aOff, int rows, float[] b, int bOff, int panels, int depth, float[] out, int ldo) {
+  public void dotTile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int panels, int depth, float[] out) {
     for (int p = 0; p < panels; p++) {
       int pb = bOff + p * depth * NR; // panel p: depth x NR
       for (int r = 0; r < rows; r++) {
-        int o = r * ldo + p * NR; // out row r, columns of panel p
+        int o = r * TILE + p * NR; // out row r, columns of panel p
         for (int jj = 0; jj < NR; jj++) {
           out[o + jj] = 0f;
         }
-        int ar = aOff + r * depth;
+        int ar = aOff + r * lda;
         for (int k = 0; k < depth; k++) {
           float ak = a[ar + k];
           int bk = pb + k * NR;
@@ -46,34 +46,41 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void addProduct(float[] g, int ldg, int rows, int cols, float[] b, int bOff, int depth, float[] out, int outOff) {
-    for (int r = 0; r < rows; r++) {
-      int o = outOff + r * depth; // out row r: depth
-      for (int j = 0; j < cols; j++) {
-        float grj = g[r * ldg + j];
-        if (grj == 0f) {
-          continue;
-        }
-        int bj = bOff + j * depth;
-        for (int k = 0; k < depth; k++) {
-          out[o + k] += grj * b[bj + k];
+  public void addProduct(float[] g, int rows, int n, float[] b, int bRows, int b0, int depth, float[] out, int outOff, int ldo) {
+    // NR == PAD, so every chunk is full: chunk c0 holds b[t][c0 .. c0 + NR) at c0 * bRows + t * NR.
+    for (int c0 = 0; c0 < depth; c0 += NR) {
+      int base = c0 * bRows + b0 * NR;
+      for (int r = 0; r < rows; r++) {
+        int o = outOff + r * ldo + c0; // out row r, chunk columns
+        for (int t = 0; t < n; t++) {
+          float grt = g[r * TILE + t];
+          if (grt == 0f) {
+            continue;
+          }
+          int bt = base + t * NR;
+          for (int kk = 0; kk < NR; kk++) {
+            out[o + kk] += grt * b[bt + kk];
+          }
         }
       }
     }
   }
 
   @Override
-  public void addTransposedProduct(float[] g, int ldg, int rows, int cols, float[] a, int aOff, int depth, float[] out, int outOff) {
-    for (int r = 0; r < rows; r++) {
-      int ar = aOff + r * depth; // a row r: depth
-      for (int j = 0; j < cols; j++) {
-        float grj = g[r * ldg + j];
-        if (grj == 0f) {
-          continue;
-        }
-        int o = outOff + j * depth;
-        for (int k = 0; k < depth; k++) {
-          out[o + k] += grj * a[ar + k];
+  public void addTransposedProduct(float[] g, int rows, int cols, float[] a, int aRows, int a0, int depth, float[] out, int outOff, int ldo) {
+    for (int c0 = 0; c0 < depth; c0 += NR) {
+      int base = c0 * aRows + a0 * NR;
+      for (int t = 0; t < rows; t++) {
+        int at = base + t * NR;
+        for (int j = 0; j < cols; j++) {
+          float gtj = g[t * TILE + j];
+          if (gtj == 0f) {
+            continue;
+          }
+          int o = outOff + j * ldo + c0;
+          for (int kk = 0; kk < NR; kk++) {
+            out[o + kk] += gtj * a[at + kk];
+          }
         }
       }
     }
@@ -140,9 +147,9 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void columnMax(float[] x, int ldx, int rows, int cols, float[] colMax) {
+  public void columnMax(float[] x, int rows, int cols, float[] colMax) {
     for (int r = 0; r < rows; r++) {
-      int o = r * ldx;
+      int o = r * TILE;
       for (int j = 0; j < cols; j++) {
         colMax[j] = Math.max(colMax[j], x[o + j]);
       }
@@ -150,9 +157,9 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void columnSumExp(float[] x, int ldx, int rows, int cols, float[] shift, float[] colSum) {
+  public void columnSumExp(float[] x, int rows, int cols, float[] shift, float[] colSum) {
     for (int r = 0; r < rows; r++) {
-      int o = r * ldx;
+      int o = r * TILE;
       for (int j = 0; j < cols; j++) {
         colSum[j] += (float) Math.exp(x[o + j] - shift[j]);
       }

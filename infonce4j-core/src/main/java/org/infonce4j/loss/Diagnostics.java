@@ -23,7 +23,10 @@ package org.infonce4j.loss;
  *                                negatives the temperature lets matter
  * @param hardNegativeShare       mean over anchors of the share of the negatives' gradient weight
  *                                carried by the hardest {@code hardNegativeFraction} of them (the
- *                                most similar); uniform weights would give the fraction itself
+ *                                most similar); uniform weights would give the fraction itself.
+ *                                Averaged over every anchor of batches up to
+ *                                {@link #HARD_SAMPLE} anchors, over {@link #HARD_SAMPLE} evenly
+ *                                spaced anchors of larger ones (the selection is the costly part)
  * @param hardNegativeFraction    the fraction of negatives counted as hardest, 0.05
  */
 public record Diagnostics(
@@ -42,6 +45,21 @@ public record Diagnostics(
 
   /** The saturation threshold: the bound is saturated from this share of its ceiling up. */
   public static final double SATURATION = 0.95;
+
+  /** At most this many anchors per batch enter {@link #hardNegativeShare}. */
+  public static final int HARD_SAMPLE = 256;
+
+  /** Does anchor {@code i} of {@code n} enter {@link #hardNegativeShare}? Every s-th, s = ceil(n / 256). */
+  public static boolean inHardSample(int i, int n) {
+    int stride = (n + HARD_SAMPLE - 1) / HARD_SAMPLE;
+    return i % stride == 0;
+  }
+
+  /** How many anchors of {@code n} enter {@link #hardNegativeShare}. */
+  public static int hardSampleSize(int n) {
+    int stride = (n + HARD_SAMPLE - 1) / HARD_SAMPLE;
+    return (n + stride - 1) / stride;
+  }
 
   /** How many of {@code negatives} negatives are "the hardest 5%" (at least one). */
   public static int hardCount(int negatives) {

@@ -160,14 +160,16 @@ final class ReferenceEngine {
       // Entropy of the soft-max restricted to the negatives: q = prob / pNeg.
       entropySum += Math.log(pNeg) + rowLse[i] - pzNeg / pNeg;
       maxEntropySum += Math.log(negatives);
-      double[] sorted = Arrays.copyOf(negZ, negatives);
-      Arrays.sort(sorted);
-      int hard = Diagnostics.hardCount(negatives);
-      double hardP = 0;
-      for (int t = negatives - hard; t < negatives; t++) {
-        hardP += Math.exp(sorted[t] - rowLse[i]);
+      if (Diagnostics.inHardSample(i, n)) {
+        double[] sorted = Arrays.copyOf(negZ, negatives);
+        Arrays.sort(sorted);
+        int hard = Diagnostics.hardCount(negatives);
+        double hardP = 0;
+        for (int t = negatives - hard; t < negatives; t++) {
+          hardP += Math.exp(sorted[t] - rowLse[i]);
+        }
+        hardShareSum += hardP / pNeg;
       }
-      hardShareSum += hardP / pNeg;
     }
     if (colLse != null) {
       for (int j = 0; j < m; j++) {
@@ -223,7 +225,7 @@ final class ReferenceEngine {
     }
 
     Diagnostics diag = new Diagnostics(bound, ceiling, bound >= Diagnostics.SATURATION * ceiling, posSum / posPairs,
-        negSum / negPairs, entropySum / n, maxEntropySum / n, hardShareSum / n, Diagnostics.HARD_FRACTION);
+        negSum / negPairs, entropySum / n, maxEntropySum / n, hardShareSum / Diagnostics.hardSampleSize(n), Diagnostics.HARD_FRACTION);
     return new LossResult(loss, perAnchor, perCandidate, anchorGrad, candidateGrad, gradTau, tau, diag);
   }
 

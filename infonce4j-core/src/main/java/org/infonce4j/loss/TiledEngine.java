@@ -25,14 +25,16 @@ import org.infonce4j.kernels.Kernels;
  */
 final class TiledEngine implements AutoCloseable {
 
-  /** Columns per tile; a multiple of every panel width (16 or 32). */
-  static final int COL_TILE = 256;
+  /** Columns per tile: the kernels' tile width and row stride. */
+  static final int COL_TILE = Kernels.TILE;
   /** Largest rows per block; blocks shrink so every thread gets a few when N is small. */
   static final int MAX_ROW_BLOCK = 64;
 
   private final Kernels kernels;
   private final int threads;
   private final ExecutorService pool; // null when threads == 1
+  /** Buffers kept between calls of the same shape (a training loop's); released by close(). */
+  private Workspace workspace = new Workspace();
 
   TiledEngine(Kernels kernels, int threads) {
     if (threads < 1) {
@@ -60,17 +62,32 @@ final class TiledEngine implements AutoCloseable {
     if (pool != null) {
       pool.shutdownNow();
     }
+    workspace = new Workspace();
   }
 
-  /** Unit (cosine) and padded copies of the inputs, and the packed candidates. */
-  private static final class Prepared {
+  /**
+   * Unit (cosine) and padded copies of the inputs, the packed candidates and the per-thread
+   * candidate-gradient buffers. Arrays are reused by the next call when they are large enough, so a
+   * loop over same-sized batches allocates them once.
+   */
+  private static final class Workspace {
     int dp; // padded feature width, a multiple of Kernels.PAD
+    int ld; // row stride of the row-major copies, Kernels.rowStride(dp)
     int cols; // M + K
-    float[] aHat; // N x dp: unit anchors / tau
-    float[] cHat; // (M+K) x dp: unit candidates then unit queue
-    float[] packed; // ceil((M+K)/NR) panels of dp x NR
+    float[] aHat; // N x ld: unit anchors / tau
+    float[] cHat; // (M+K) x ld: unit candidates then unit queue
+    float[] packed; // ceil((M+K)/NR) panels of dp x NR, for the forward products
+    float[] cChunks; // (M+K) x dp chunk-major, for dA += G C
+    float[] aChunks; // N x dp chunk-major, for dC += G^T A
     double[] aInvNorm; // N: 1/|a_i| (cosine)
     double[] cInvNorm; // M: 1/|c_j| (cosine)
+    float[] aGrad; // N x ld: dL/d(aHat), then dL/d(unit anchors)
+    float[][] dC = new float[0][]; // per thread, M x ld: its share of dL/d(unit candidates)
+  }
+
+  /** {@code a} when it holds at least {@code size} values, else a new array. */
+  private static float[] ensure(float[] a, int size) {
+    return a != null && a.length >= size ? a : new float[size];
   }
 
   /** The forward pass's products. */
@@ -84,7 +101,7 @@ final class TiledEngine implements AutoCloseable {
   }
 
   LossResult compute(Problem p, boolean backward) {
-    Prepared x = prepare(p);
+    Workspace x = prepare(p);
     int rb = rowBlock(p.n);
     Forward f = forward(p, x, rb, !backward);
     return backward ? backward(p, x, f, rb) : forwardResult(p, f);
@@ -98,56 +115,84 @@ final class TiledEngine implements AutoCloseable {
 
   // ------------------------------------------------------------------------------ prepare
 
-  private Prepared prepare(Problem p) {
-    Prepared x = new Prepared();
+  private Workspace prepare(Problem p) {
+    Workspace x = workspace;
     boolean cosine = p.spec.similarity() == Similarity.COSINE;
     float invTau = (float) (1.0 / p.spec.temperature());
-    int d = p.d;
-    x.dp = (d + Kernels.PAD - 1) / Kernels.PAD * Kernels.PAD;
-    x.cols = p.m + p.k;
-    x.cHat = new float[x.cols * x.dp];
-    x.cInvNorm = copyRows(p.candidates, cosine, 1f, x.cHat, 0, x.dp);
-    if (p.k > 0) {
-      copyRows(p.queue, cosine, 1f, x.cHat, p.m, x.dp);
-    }
-    x.aHat = new float[p.n * x.dp];
-    x.aInvNorm = copyRows(p.anchors, cosine, invTau, x.aHat, 0, x.dp);
+    int n = p.n, m = p.m;
+    x.dp = (p.d + Kernels.PAD - 1) / Kernels.PAD * Kernels.PAD;
+    x.ld = Kernels.rowStride(x.dp);
+    x.cols = m + p.k;
     int nr = kernels.panelWidth();
-    x.packed = new float[(x.cols + nr - 1) / nr * nr * x.dp];
-    kernels.pack(x.cHat, x.cols, x.dp, x.packed);
+    int panels = (x.cols + nr - 1) / nr;
+    x.cHat = ensure(x.cHat, x.cols * x.ld);
+    x.aHat = ensure(x.aHat, n * x.ld);
+    x.packed = ensure(x.packed, panels * nr * x.dp);
+    x.cChunks = ensure(x.cChunks, x.cols * x.dp);
+    x.aChunks = ensure(x.aChunks, n * x.dp);
+    x.cInvNorm = new double[m];
+    x.aInvNorm = new double[n];
+    // Unit copies: candidates, queue and anchors as one range of rows.
+    int total = x.cols + n;
+    runBlocks(total, PREP_BLOCK, (worker, r0, rows) -> {
+      for (int i = r0; i < r0 + rows; i++) {
+        if (i < m) {
+          x.cInvNorm[i] = copyRow(p.candidates, i, cosine, 1f, x.cHat, i, x.ld);
+        } else if (i < x.cols) {
+          copyRow(p.queue, i - m, cosine, 1f, x.cHat, i, x.ld);
+        } else {
+          x.aInvNorm[i - x.cols] = copyRow(p.anchors, i - x.cols, cosine, invTau, x.aHat, i - x.cols, x.ld);
+        }
+      }
+    });
+    // Their kernel layouts: candidate panels, then candidate and anchor chunks.
+    int panelBlock = Math.max(1, PREP_BLOCK / nr);
+    runBlocks(panels, panelBlock, (worker, p0, count) -> kernels.pack(x.cHat, x.cols, x.dp, x.ld, x.packed, p0, p0 + count));
+    runBlocks(total, PREP_BLOCK, (worker, r0, rows) -> {
+      int r1 = r0 + rows;
+      if (r0 < x.cols) {
+        kernels.chunk(x.cHat, x.cols, x.dp, x.ld, x.cChunks, r0, Math.min(r1, x.cols));
+      }
+      if (r1 > x.cols) {
+        kernels.chunk(x.aHat, n, x.dp, x.ld, x.aChunks, Math.max(r0, x.cols) - x.cols, r1 - x.cols);
+      }
+    });
     return x;
   }
 
+  /** Rows per task of the preparation and finishing passes. */
+  private static final int PREP_BLOCK = 256;
+
   /**
-   * Copies the rows of {@code src} into {@code dst} from row {@code row0} with stride {@code dp},
-   * divided by their norm when {@code cosine}, times {@code scale}; returns the inverse norms.
+   * Copies row {@code r} of {@code src} into row {@code dstRow} of {@code dst} (stride {@code ld},
+   * zero padding), divided by its norm when {@code cosine}, times {@code scale}; returns the
+   * inverse norm (1 for dot).
    */
-  private static double[] copyRows(Matrix src, boolean cosine, float scale, float[] dst, int row0, int dp) {
-    int rows = src.rows(), d = src.cols();
+  private static double copyRow(Matrix src, int r, boolean cosine, float scale, float[] dst, int dstRow, int ld) {
+    int d = src.cols();
     float[] v = src.data();
-    double[] invNorm = new double[rows];
-    for (int r = 0; r < rows; r++) {
-      double sq = 0;
-      for (int t = 0; t < d; t++) {
-        sq += (double) v[r * d + t] * v[r * d + t];
-      }
-      invNorm[r] = cosine ? 1 / Math.sqrt(sq) : 1;
-      double s = invNorm[r] * scale;
-      int o = (row0 + r) * dp;
-      for (int t = 0; t < d; t++) {
-        dst[o + t] = (float) (v[r * d + t] * s);
-      }
+    int s0 = r * d;
+    double sq = 0;
+    for (int t = 0; t < d; t++) {
+      sq += (double) v[s0 + t] * v[s0 + t];
     }
+    double invNorm = cosine ? 1 / Math.sqrt(sq) : 1;
+    double f = invNorm * scale;
+    int o = dstRow * ld;
+    for (int t = 0; t < d; t++) {
+      dst[o + t] = (float) (v[s0 + t] * f);
+    }
+    java.util.Arrays.fill(dst, o + d, o + ld, 0f);
     return invNorm;
   }
 
   // ------------------------------------------------------------------------------ tiles
 
   /** Computes the logit tile for rows [r0, r0+rows) and columns [j0, j0+w), exclusions as -Infinity. */
-  private void logitTile(Problem p, Prepared x, int r0, int rows, int j0, int w, float[] z) {
+  private void logitTile(Problem p, Workspace x, int r0, int rows, int j0, int w, float[] z) {
     int nr = kernels.panelWidth();
     int panels = (w + nr - 1) / nr;
-    kernels.dotTile(x.aHat, r0 * x.dp, rows, x.packed, j0 / nr * nr * x.dp, panels, x.dp, z, COL_TILE);
+    kernels.dotTile(x.aHat, r0 * x.ld, x.ld, rows, x.packed, j0 / nr * nr * x.dp, panels, x.dp, z);
     int jEnd = Math.min(j0 + w, p.m); // masks cover candidates only, never the queue
     for (int r = 0; r < rows; r++) {
       int i = r0 + r;
@@ -215,7 +260,7 @@ final class TiledEngine implements AutoCloseable {
       colPosZ = sym ? new double[p.m] : null;
     }
 
-    void block(Problem p, Prepared x, Forward f, int r0, int rows, boolean validSums) {
+    void block(Problem p, Workspace x, Forward f, int r0, int rows, boolean validSums) {
       float[] rowMax = filled(rows, Float.NEGATIVE_INFINITY);
       double[] rowSum = new double[rows];
       for (int j0 = 0; j0 < x.cols; j0 += COL_TILE) {
@@ -262,7 +307,7 @@ final class TiledEngine implements AutoCloseable {
     /** Online log-sum-exp down the columns of this tile, over this block's rows. */
     private void columnUpdate(int rows, int j0, int w) {
       java.util.Arrays.fill(tileMax, 0, w, Float.NEGATIVE_INFINITY);
-      kernels.columnMax(z, COL_TILE, rows, w, tileMax);
+      kernels.columnMax(z, rows, w, tileMax);
       for (int j = 0; j < w; j++) {
         float old = colMax[j0 + j];
         float now = Math.max(old, tileMax[j]);
@@ -273,14 +318,14 @@ final class TiledEngine implements AutoCloseable {
         shift[j] = now == Float.NEGATIVE_INFINITY ? 0f : now; // an all-excluded column adds exp(-inf) = 0
       }
       java.util.Arrays.fill(tileSum, 0, w, 0f);
-      kernels.columnSumExp(z, COL_TILE, rows, w, shift, tileSum);
+      kernels.columnSumExp(z, rows, w, shift, tileSum);
       for (int j = 0; j < w; j++) {
         colSum[j0 + j] += tileSum[j];
       }
     }
   }
 
-  private Forward forward(Problem p, Prepared x, int rb, boolean validSums) {
+  private Forward forward(Problem p, Workspace x, int rb, boolean validSums) {
     Forward f = new Forward();
     f.rowLse = new double[p.n];
     f.posZ = new double[p.n];
@@ -323,38 +368,40 @@ final class TiledEngine implements AutoCloseable {
   /** Per-thread buffers and sums of the backward pass. */
   private final class BackwardWorker {
     final float[] z = new float[MAX_ROW_BLOCK * COL_TILE]; // tile, turned into dL/dz in place
-    final float[] dC; // M x dp: this thread's share of dL/d(unit candidates)
+    final float[] dC; // M x ld: this thread's share of dL/d(unit candidates)
     final double[] sums = new double[3];
     final int[] posR; // positives met in the current tile: row in block,
     final int[] posJ; // column,
     final float[] posV; // and logit
     final boolean diagnostics;
-    final int heapCap; // the largest hard-negative count of any row
-    final float[] heap; // rowBlock x heapCap: per-row min-heaps of the hardest negatives' logits
-    final int[] heapSize = new int[MAX_ROW_BLOCK];
+    final int hardCap; // buffer room per row: twice the largest hard-negative count of any row
+    final float[] hard; // rowBlock x hardCap: per-row candidates for the hardest negatives' logits
+    final int[] hardSize = new int[MAX_ROW_BLOCK];
+    final float[] hardThreshold = new float[MAX_ROW_BLOCK];
     double tauSum; // sum over the block's rows of G_ij z_ij
     double entropySum;
     double maxEntropySum;
     double hardShareSum;
     double validZSum; // sum of the valid negatives' logits
 
-    BackwardWorker(Problem p, Prepared x) {
-      dC = new float[p.m * x.dp];
+    BackwardWorker(Problem p, Workspace x, float[] dC) {
+      this.dC = dC;
       int cap = positiveCapacity(p);
       posR = new int[cap];
       posJ = new int[cap];
       posV = new float[cap];
       diagnostics = p.spec.diagnostics();
-      heapCap = diagnostics ? Diagnostics.hardCount(p.m + p.k) : 0;
-      heap = new float[diagnostics ? MAX_ROW_BLOCK * heapCap : 0];
+      hardCap = diagnostics ? 2 * Diagnostics.hardCount(p.m + p.k) : 0;
+      hard = new float[diagnostics ? MAX_ROW_BLOCK * hardCap : 0];
     }
 
-    void block(Problem p, Prepared x, Forward f, float[] dAp, int r0, int rows) {
+    void block(Problem p, Workspace x, Forward f, float[] dAp, int r0, int rows) {
       float wr = (float) p.rowWeight();
       float wc = p.spec.symmetric() ? (float) p.colWeight() : 0f;
       double[] pNeg = new double[rows];
       double[] pzNeg = new double[rows];
-      java.util.Arrays.fill(heapSize, 0);
+      java.util.Arrays.fill(hardSize, 0);
+      java.util.Arrays.fill(hardThreshold, Float.NEGATIVE_INFINITY);
       for (int j0 = 0; j0 < x.cols; j0 += COL_TILE) {
         int w = Math.min(COL_TILE, x.cols - j0);
         logitTile(p, x, r0, rows, j0, w, z);
@@ -370,7 +417,9 @@ final class TiledEngine implements AutoCloseable {
           float lse = (float) f.rowLse[r0 + r];
           if (diagnostics) {
             validZSum += kernels.sumFinite(z, off, w);
-            collectHardest(r, off, w, hardCount(p, r0 + r));
+            if (Diagnostics.inHardSample(r0 + r, p.n)) {
+              collectHardest(r, off, w, hardCount(p, r0 + r));
+            }
           }
           sums[0] = 0;
           sums[1] = 0;
@@ -394,9 +443,9 @@ final class TiledEngine implements AutoCloseable {
           z[r * COL_TILE + j - j0] = (float) g;
           tauSum += g * zp;
         }
-        kernels.addProduct(z, COL_TILE, rows, w, x.cHat, j0 * x.dp, x.dp, dAp, r0 * x.dp);
+        kernels.addProduct(z, rows, w, x.cChunks, x.cols, j0, x.dp, dAp, r0 * x.ld, x.ld);
         if (j0 < p.m) {
-          kernels.addTransposedProduct(z, COL_TILE, rows, Math.min(w, p.m - j0), x.aHat, r0 * x.dp, x.dp, dC, j0 * x.dp);
+          kernels.addTransposedProduct(z, rows, Math.min(w, p.m - j0), x.aChunks, p.n, r0, x.dp, dC, j0 * x.ld, x.ld);
         }
       }
       if (diagnostics) {
@@ -405,11 +454,20 @@ final class TiledEngine implements AutoCloseable {
           double lse = f.rowLse[i];
           entropySum += Math.log(pNeg[r]) + lse - pzNeg[r] / pNeg[r];
           maxEntropySum += Math.log(p.validCount[i] - p.posCount[i]);
-          double hard = 0;
-          for (int t = 0; t < heapSize[r]; t++) {
-            hard += Math.exp(heap[r * heapCap + t] - lse);
+          if (!Diagnostics.inHardSample(i, p.n)) {
+            continue;
           }
-          hardShareSum += hard / pNeg[r];
+          int keep = hardCount(p, i);
+          int size = hardSize[r];
+          if (size > keep) {
+            selectLargest(hard, r * hardCap, size, keep);
+            size = keep;
+          }
+          double hardP = 0;
+          for (int t = 0; t < size; t++) {
+            hardP += Math.exp(hard[r * hardCap + t] - lse);
+          }
+          hardShareSum += hardP / pNeg[r];
         }
       }
     }
@@ -418,95 +476,133 @@ final class TiledEngine implements AutoCloseable {
       return Diagnostics.hardCount(p.validCount[i] - p.posCount[i]);
     }
 
-    /** Keeps the {@code cap} largest valid logits of tile row {@code r} seen so far in a min-heap. */
-    private void collectHardest(int r, int off, int w, int cap) {
-      int base = r * heapCap;
-      int size = heapSize[r];
-      float threshold = size < cap ? Float.NEGATIVE_INFINITY : heap[base];
+    /**
+     * Collects candidates for the {@code keep} largest valid logits of tile row {@code r}: every
+     * logit above the row's threshold is appended to its buffer; a full buffer (2 keep) is cut back
+     * to its {@code keep} largest, whose smallest becomes the new threshold. Amortised O(1) per
+     * logit kept, and the vector scan skips the rest.
+     */
+    private void collectHardest(int r, int off, int w, int keep) {
+      int base = r * hardCap;
+      int size = hardSize[r];
+      float threshold = hardThreshold[r];
       for (int j = kernels.nextAbove(z, off, 0, w, threshold); j >= 0; j = kernels.nextAbove(z, off, j + 1, w, threshold)) {
-        float v = z[off + j];
-        if (size < cap) {
-          // sift up
-          int c = size++;
-          while (c > 0) {
-            int parent = (c - 1) >>> 1;
-            if (heap[base + parent] <= v) {
-              break;
-            }
-            heap[base + c] = heap[base + parent];
-            c = parent;
+        hard[base + size++] = z[off + j];
+        if (size == 2 * keep) {
+          selectLargest(hard, base, size, keep);
+          size = keep;
+          float min = hard[base];
+          for (int t = 1; t < keep; t++) {
+            min = Math.min(min, hard[base + t]);
           }
-          heap[base + c] = v;
-        } else {
-          // replace the root, sift down
-          int c = 0;
-          while (true) {
-            int child = 2 * c + 1;
-            if (child >= size) {
-              break;
-            }
-            if (child + 1 < size && heap[base + child + 1] < heap[base + child]) {
-              child++;
-            }
-            if (heap[base + child] >= v) {
-              break;
-            }
-            heap[base + c] = heap[base + child];
-            c = child;
-          }
-          heap[base + c] = v;
+          threshold = min;
         }
-        threshold = size < cap ? Float.NEGATIVE_INFINITY : heap[base];
       }
-      heapSize[r] = size;
+      hardSize[r] = size;
+      hardThreshold[r] = threshold;
     }
   }
 
-  private LossResult backward(Problem p, Prepared x, Forward f, int rb) {
-    float[] dAp = new float[p.n * x.dp]; // N x dp: dL/d(aHat)
-    List<BackwardWorker> workers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      workers.add(new BackwardWorker(p, x));
-    }
-    runBlocks(p.n, rb, (worker, r0, rows) -> workers.get(worker).block(p, x, f, dAp, r0, rows));
-
-    double tau = p.spec.temperature();
-    float[] dC = workers.get(0).dC; // M x dp: dL/d(unit candidates), summed over threads
-    double tauSum = 0, entropy = 0, maxEntropy = 0, hardShare = 0, validZ = 0;
-    for (int t = 0; t < workers.size(); t++) {
-      BackwardWorker w = workers.get(t);
-      if (t > 0) {
-        float[] other = w.dC;
-        for (int q = 0; q < dC.length; q++) {
-          dC[q] += other[q];
+  /** Reorders {@code a[base .. base+size)} so that its {@code k} largest values come first (quickselect). */
+  static void selectLargest(float[] a, int base, int size, int k) {
+    int lo = base, hi = base + size - 1, target = base + k - 1;
+    while (lo < hi) {
+      // median of three as the pivot, then a Hoare partition into >= pivot | <= pivot
+      int mid = (lo + hi) >>> 1;
+      float x = a[lo], y = a[mid], zz = a[hi];
+      float pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), zz));
+      int i = lo, j = hi;
+      while (i <= j) {
+        while (a[i] > pivot) {
+          i++;
+        }
+        while (a[j] < pivot) {
+          j--;
+        }
+        if (i <= j) {
+          float t = a[i];
+          a[i++] = a[j];
+          a[j--] = t;
         }
       }
+      if (target <= j) {
+        hi = j;
+      } else if (target >= i) {
+        lo = i;
+      } else {
+        return;
+      }
+    }
+  }
+
+  private LossResult backward(Problem p, Workspace x, Forward f, int rb) {
+    x.aGrad = ensure(x.aGrad, p.n * x.ld); // N x ld: dL/d(aHat)
+    float[] dAp = x.aGrad;
+    if (x.dC.length < threads) {
+      x.dC = java.util.Arrays.copyOf(x.dC, threads);
+    }
+    List<BackwardWorker> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      x.dC[t] = ensure(x.dC[t], p.m * x.ld);
+      workers.add(new BackwardWorker(p, x, x.dC[t]));
+    }
+    // Zero the per-thread candidate gradients (each thread its own) and the anchor gradient rows.
+    runBlocks(threads, 1, (worker, t, one) -> java.util.Arrays.fill(x.dC[t], 0, p.m * x.ld, 0f));
+    runBlocks(p.n, rb, (worker, r0, rows) -> {
+      java.util.Arrays.fill(dAp, r0 * x.ld, (r0 + rows) * x.ld, 0f);
+      workers.get(worker).block(p, x, f, dAp, r0, rows);
+    });
+
+    double tau = p.spec.temperature();
+    double tauSum = 0, entropy = 0, maxEntropy = 0, hardShare = 0, validZ = 0;
+    for (BackwardWorker w : workers) {
       tauSum += w.tauSum;
       entropy += w.entropySum;
       maxEntropy += w.maxEntropySum;
       hardShare += w.hardShareSum;
       validZ += w.validZSum;
     }
-    // Positives' z took part in tauSum via G z (in the row and column parts alike).
+    // The positives' logits took part in tauSum via G z, in the row and the column parts alike.
     double gradTau = -tauSum / tau;
 
+    // Sum the threads' candidate gradients into the first, then map every gradient back through
+    // the normalisation and drop the padding, all in parallel over rows.
     boolean cosine = p.spec.similarity() == Similarity.COSINE;
     float invTau = (float) (1 / tau);
-    Matrix anchorGrad;
-    Matrix candidateGrad = null;
-    if (p.shared) {
-      // One set of views in both roles: dL/dv = dAp / tau + dC, w.r.t. the unit views.
-      for (int q = 0; q < dAp.length; q++) {
-        dAp[q] = dAp[q] * invTau + dC[q];
+    float[] dC = x.dC[0]; // M x ld: dL/d(unit candidates), summed over threads
+    float[] anchorOut = new float[p.n * p.d]; // N x d
+    float[] candidateOut = p.shared ? null : new float[p.m * p.d]; // M x d
+    runBlocks(Math.max(p.n, p.m), PREP_BLOCK, (worker, r0, rows) -> {
+      int mEnd = Math.min(p.m, r0 + rows);
+      for (int t = 1; t < threads; t++) {
+        float[] other = x.dC[t];
+        for (int q = r0 * x.ld; q < mEnd * x.ld; q++) {
+          dC[q] += other[q];
+        }
       }
-      anchorGrad = toInputs(dAp, x.cHat, x.aInvNorm, p.n, p.d, x.dp, cosine, 1f);
-    } else {
-      for (int q = 0; q < dAp.length; q++) {
-        dAp[q] *= invTau;
+      for (int i = r0; i < Math.min(p.n, r0 + rows); i++) {
+        int o = i * x.ld;
+        if (p.shared) {
+          // One set of views in both roles: dL/dv = dAp / tau + dC, w.r.t. the unit views.
+          for (int t = 0; t < x.dp; t++) {
+            dAp[o + t] = dAp[o + t] * invTau + dC[o + t];
+          }
+          toInput(dAp, x.cHat, o, x.aInvNorm[i], 1f, cosine, anchorOut, i * p.d, p.d);
+        } else {
+          for (int t = 0; t < x.dp; t++) {
+            dAp[o + t] *= invTau;
+          }
+          toInput(dAp, x.aHat, o, x.aInvNorm[i], (float) tau, cosine, anchorOut, i * p.d, p.d);
+        }
       }
-      anchorGrad = toInputs(dAp, x.aHat, x.aInvNorm, p.n, p.d, x.dp, cosine, (float) tau);
-      candidateGrad = toInputs(dC, x.cHat, x.cInvNorm, p.m, p.d, x.dp, cosine, 1f);
-    }
+      if (!p.shared) {
+        for (int j = r0; j < mEnd; j++) {
+          toInput(dC, x.cHat, j * x.ld, x.cInvNorm[j], 1f, cosine, candidateOut, j * p.d, p.d);
+        }
+      }
+    });
+    Matrix anchorGrad = new Matrix(p.n, p.d, anchorOut);
+    Matrix candidateGrad = p.shared ? null : new Matrix(p.m, p.d, candidateOut);
 
     LossResult fr = forwardResult(p, f);
     Diagnostics base = fr.diagnostics();
@@ -516,32 +612,29 @@ final class TiledEngine implements AutoCloseable {
     }
     Diagnostics diag = p.spec.diagnostics()
         ? new Diagnostics(base.miLowerBound(), base.miCeiling(), base.miSaturated(), base.meanPositiveSimilarity(),
-            validZ * tau / negPairs, entropy / p.n, maxEntropy / p.n, hardShare / p.n, Diagnostics.HARD_FRACTION)
+            validZ * tau / negPairs, entropy / p.n, maxEntropy / p.n, hardShare / Diagnostics.hardSampleSize(p.n),
+            Diagnostics.HARD_FRACTION)
         : base;
     return new LossResult(fr.loss(), fr.perAnchor(), fr.perCandidate(), anchorGrad, candidateGrad, gradTau, tau, diag);
   }
 
   /**
-   * Maps a gradient w.r.t. the unit rows {@code u = hat * uScale} back to the raw input rows:
-   * {@code dx = (du - u (u . du)) / |x|} for cosine, the identity for dot; drops the padding.
+   * Maps the gradient w.r.t. a unit row {@code u = hat[o..] * uScale} back to the raw input row:
+   * {@code dx = (du - u (u . du)) / |x|} for cosine, {@code du} for dot; drops the padding.
    */
-  private static Matrix toInputs(float[] du, float[] hat, double[] invNorm, int rows, int d, int dp, boolean cosine, float uScale) {
-    float[] out = new float[rows * d]; // rows x d
-    for (int r = 0; r < rows; r++) {
-      int o = r * dp;
-      if (!cosine) {
-        System.arraycopy(du, o, out, r * d, d);
-        continue;
-      }
-      double proj = 0;
-      for (int t = 0; t < d; t++) {
-        proj += (double) hat[o + t] * uScale * du[o + t];
-      }
-      for (int t = 0; t < d; t++) {
-        out[r * d + t] = (float) ((du[o + t] - (double) hat[o + t] * uScale * proj) * invNorm[r]);
-      }
+  private static void toInput(float[] du, float[] hat, int o, double invNorm, float uScale, boolean cosine, float[] out, int outOff, int d) {
+    if (!cosine) {
+      System.arraycopy(du, o, out, outOff, d);
+      return;
     }
-    return new Matrix(rows, d, out);
+    double proj = 0;
+    for (int t = 0; t < d; t++) {
+      proj += (double) hat[o + t] * du[o + t];
+    }
+    double b = proj * uScale * uScale;
+    for (int t = 0; t < d; t++) {
+      out[outOff + t] = (float) ((du[o + t] - hat[o + t] * b) * invNorm);
+    }
   }
 
   // ------------------------------------------------------------------------------ results
