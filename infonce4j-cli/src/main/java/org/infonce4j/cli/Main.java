@@ -1,0 +1,72 @@
+package org.infonce4j.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import org.infonce4j.Provenance;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The {@code infonce4j} command: one entry point, a subcommand per job. */
+@Command(
+    name = "infonce4j",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Contrastive learning on the JVM, built on the InfoNCE loss.",
+    subcommands = {LossCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    // One short line per log record (the kernel choice, for one), not java.util.logging's two.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%n");
+    }
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (0 success, 1 failure, 2 usage). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line; tests set its output streams. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::failure);
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * Bad input (IllegalArgumentException, including malformed files) and I/O failures are reported
+   * as one line naming the problem, exit code 1; anything else is a bug and keeps its stack trace.
+   */
+  private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    String command = cl.getCommandName();
+    if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
+      err.println("infonce4j " + command + ": " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    e.printStackTrace(err);
+    err.flush();
+    return 1;
+  }
+
+  /** The version line: library version and commit. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"infonce4j " + Provenance.version() + " (commit " + Provenance.commit() + ")"};
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package org.infonce4j;
+
+import java.util.Map;
+import org.infonce4j.io.Json;
+
+/**
+ * What produced a result (house rule 8): the library version, the git commit the launcher found,
+ * the Java runtime and the machine's processor count. The commit comes from the environment
+ * variable {@code INFONCE4J_COMMIT}, which the {@code ./infonce4j} launcher sets; "unknown"
+ * otherwise.
+ */
+public final class Provenance {
+  private Provenance() {}
+
+  /** The library version from the jar manifest, or "dev" when running from classes. */
+  public static String version() {
+    String v = Provenance.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** The git commit of the build, or "unknown". */
+  public static String commit() {
+    String c = System.getenv("INFONCE4J_COMMIT");
+    return c == null || c.isBlank() ? "unknown" : c.trim();
+  }
+
+  /** Version, commit, Java runtime, OS and processors as an ordered map for a JSON report. */
+  public static Map<String, Object> describe() {
+    Map<String, Object> m = Json.object();
+    m.put("infonce4j", version());
+    m.put("commit", commit());
+    m.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    m.put("processors", Runtime.getRuntime().availableProcessors());
+    return m;
+  }
+}
