@@ -6,8 +6,12 @@ package org.infonce4j.kernels;
  */
 public final class ScalarKernels implements Kernels {
 
-  /** Columns per packed panel and feature chunk: equal to {@link #PAD}, so every chunk is full. */
-  private static final int NR = 16;
+  /**
+   * Columns per packed panel: a whole tile. Each inner loop then runs over 256 contiguous floats
+   * ({@code out[j] += a * b[j]}), the shape HotSpot's auto-vectoriser handles best; the feature
+   * chunks are as wide (one chunk for {@code depth <= 256}).
+   */
+  private static final int NR = TILE;
 
   @Override
   public String name() {
@@ -29,16 +33,14 @@ public final class ScalarKernels implements Kernels {
     for (int p = 0; p < panels; p++) {
       int pb = bOff + p * depth * NR; // panel p: depth x NR
       for (int r = 0; r < rows; r++) {
-        int o = r * TILE + p * NR; // out row r, columns of panel p
-        for (int jj = 0; jj < NR; jj++) {
-          out[o + jj] = 0f;
-        }
+        int o = r * TILE + p * NR; // out row r, the panel's columns
+        java.util.Arrays.fill(out, o, o + NR, 0f);
         int ar = aOff + r * lda;
         for (int k = 0; k < depth; k++) {
           float ak = a[ar + k];
           int bk = pb + k * NR;
-          for (int jj = 0; jj < NR; jj++) {
-            out[o + jj] += ak * b[bk + jj];
+          for (int j = 0; j < NR; j++) {
+            out[o + j] += ak * b[bk + j];
           }
         }
       }
@@ -47,9 +49,9 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void addProduct(float[] g, int rows, int n, float[] b, int bRows, int b0, int depth, float[] out, int outOff, int ldo) {
-    // NR == PAD, so every chunk is full: chunk c0 holds b[t][c0 .. c0 + NR) at c0 * bRows + t * NR.
     for (int c0 = 0; c0 < depth; c0 += NR) {
-      int base = c0 * bRows + b0 * NR;
+      int width = Math.min(NR, depth - c0);
+      int base = c0 * bRows + b0 * width; // chunk: bRows x width
       for (int r = 0; r < rows; r++) {
         int o = outOff + r * ldo + c0; // out row r, chunk columns
         for (int t = 0; t < n; t++) {
@@ -57,9 +59,9 @@ public final class ScalarKernels implements Kernels {
           if (grt == 0f) {
             continue;
           }
-          int bt = base + t * NR;
-          for (int kk = 0; kk < NR; kk++) {
-            out[o + kk] += grt * b[bt + kk];
+          int bt = base + t * width;
+          for (int k = 0; k < width; k++) {
+            out[o + k] += grt * b[bt + k];
           }
         }
       }
@@ -69,17 +71,18 @@ public final class ScalarKernels implements Kernels {
   @Override
   public void addTransposedProduct(float[] g, int rows, int cols, float[] a, int aRows, int a0, int depth, float[] out, int outOff, int ldo) {
     for (int c0 = 0; c0 < depth; c0 += NR) {
-      int base = c0 * aRows + a0 * NR;
-      for (int t = 0; t < rows; t++) {
-        int at = base + t * NR;
-        for (int j = 0; j < cols; j++) {
+      int width = Math.min(NR, depth - c0);
+      int base = c0 * aRows + a0 * width;
+      for (int j = 0; j < cols; j++) {
+        int o = outOff + j * ldo + c0; // out row j, chunk columns
+        for (int t = 0; t < rows; t++) {
           float gtj = g[t * TILE + j];
           if (gtj == 0f) {
             continue;
           }
-          int o = outOff + j * ldo + c0;
-          for (int kk = 0; kk < NR; kk++) {
-            out[o + kk] += gtj * a[at + kk];
+          int at = base + t * width;
+          for (int k = 0; k < width; k++) {
+            out[o + k] += gtj * a[at + k];
           }
         }
       }
