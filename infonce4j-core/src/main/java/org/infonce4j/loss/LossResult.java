@@ -16,8 +16,9 @@ import org.infonce4j.Matrix;
  *                        queue gets no gradient.
  * @param temperatureGrad dL/dtau; NaN from a forward-only call
  * @param temperature     the temperature used
- * @param diagnostics     the readouts; the entropy and hard-negative fields are NaN from a
- *                        forward-only call or when {@link LossSpec#diagnostics()} is off
+ * @param diagnostics     the readouts; {@code negativeEntropy} and {@code hardNegativeShare} are
+ *                        NaN when {@link LossSpec#diagnostics()} is off, and they and
+ *                        {@code maxNegativeEntropy} are NaN from a forward-only call
  */
 public record LossResult(
     double loss,

@@ -41,12 +41,16 @@ final class Problem {
     this.excludeSelf = shared;
 
     checkShapes(b);
-    checkValues("anchors", anchors, spec.similarity());
-    if (!shared) {
-      checkValues("candidates", candidates, spec.similarity());
-    }
+    double anchorNorm = checkValues("anchors", anchors, spec.similarity());
+    double candidateNorm = shared ? anchorNorm : checkValues("candidates", candidates, spec.similarity());
     if (queue != null) {
-      checkValues("queue", queue, spec.similarity());
+      candidateNorm = Math.max(candidateNorm, checkValues("queue", queue, spec.similarity()));
+    }
+    // |s| <= |a| |c| (Cauchy-Schwarz): keep every logit well inside float32, which the fast engine uses.
+    double logitBound = (spec.similarity() == Similarity.COSINE ? 1 : anchorNorm * candidateNorm) / spec.temperature();
+    if (logitBound > MAX_LOGIT) {
+      throw new IllegalArgumentException("logits could reach " + (float) logitBound + " (largest |a| |c| / tau), beyond what "
+          + "float32 holds safely (" + (float) MAX_LOGIT + "): scale the inputs down or raise the temperature");
     }
 
     if (shared) {
@@ -201,9 +205,14 @@ final class Problem {
     }
   }
 
-  private static void checkValues(String what, Matrix x, Similarity similarity) {
+  /** Largest logit magnitude the engines accept: float32's range with room for the sums. */
+  static final double MAX_LOGIT = 1e30;
+
+  /** Checks every value is finite (and rows non-zero under cosine); returns the largest row norm. */
+  private static double checkValues(String what, Matrix x, Similarity similarity) {
     float[] v = x.data();
     int cols = x.cols();
+    double maxSq = 0;
     for (int r = 0; r < x.rows(); r++) {
       double sq = 0;
       for (int c = 0; c < cols; c++) {
@@ -216,7 +225,9 @@ final class Problem {
       if (similarity == Similarity.COSINE && !(sq > 0)) {
         throw new IllegalArgumentException(what + " row " + r + " is a zero vector, which has no direction for cosine similarity");
       }
+      maxSq = Math.max(maxSq, sq);
     }
+    return Math.sqrt(maxSq);
   }
 
   /** Is column j (a candidate, j < M) a valid candidate of anchor i? Queue columns always are. */

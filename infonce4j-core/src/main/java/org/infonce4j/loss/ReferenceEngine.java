@@ -141,7 +141,6 @@ final class ReferenceEngine {
     double entropySum = 0, maxEntropySum = 0, hardShareSum = 0;
     double[] negZ = new double[cols];
     for (int i = 0; i < n; i++) {
-      double pNeg = 0, pzNeg = 0;
       int negatives = 0;
       for (int j = 0; j < cols; j++) {
         if (!valid(p, i, j)) {
@@ -152,23 +151,35 @@ final class ReferenceEngine {
         boolean pos = j < m && p.positive(i, j);
         g[i * cols + j] += wr * (prob - (pos ? 1.0 / p.posCount[i] : 0));
         if (!pos) {
-          pNeg += prob;
-          pzNeg += prob * z;
           negZ[negatives++] = z;
         }
       }
-      // Entropy of the soft-max restricted to the negatives: q = prob / pNeg.
-      entropySum += Math.log(pNeg) + rowLse[i] - pzNeg / pNeg;
+      // The soft-max restricted to the negatives, q_j = exp(z_j - negLse), taken against the
+      // negatives' own log-sum-exp so that it stays exact when the positive dominates.
+      double negMax = Double.NEGATIVE_INFINITY;
+      for (int t = 0; t < negatives; t++) {
+        negMax = Math.max(negMax, negZ[t]);
+      }
+      double negExp = 0;
+      for (int t = 0; t < negatives; t++) {
+        negExp += Math.exp(negZ[t] - negMax);
+      }
+      double negLse = negMax + Math.log(negExp);
+      double qz = 0;
+      for (int t = 0; t < negatives; t++) {
+        qz += Math.exp(negZ[t] - negLse) * negZ[t];
+      }
+      entropySum += negLse - qz;
       maxEntropySum += Math.log(negatives);
       if (Diagnostics.inHardSample(i, n)) {
         double[] sorted = Arrays.copyOf(negZ, negatives);
         Arrays.sort(sorted);
         int hard = Diagnostics.hardCount(negatives);
-        double hardP = 0;
+        double hardQ = 0;
         for (int t = negatives - hard; t < negatives; t++) {
-          hardP += Math.exp(sorted[t] - rowLse[i]);
+          hardQ += Math.exp(sorted[t] - negLse);
         }
-        hardShareSum += hardP / pNeg;
+        hardShareSum += hardQ;
       }
     }
     if (colLse != null) {
@@ -224,8 +235,10 @@ final class ReferenceEngine {
       candidateGrad = backToInputs(gc, Arrays.copyOf(c, m * d), p.candidates, cosine);
     }
 
+    boolean on = p.spec.diagnostics();
     Diagnostics diag = new Diagnostics(bound, ceiling, bound >= Diagnostics.SATURATION * ceiling, posSum / posPairs,
-        negSum / negPairs, entropySum / n, maxEntropySum / n, hardShareSum / Diagnostics.hardSampleSize(n), Diagnostics.HARD_FRACTION);
+        negSum / negPairs, on ? entropySum / n : Double.NaN, maxEntropySum / n,
+        on ? hardShareSum / Diagnostics.hardSampleSize(n) : Double.NaN, Diagnostics.HARD_FRACTION);
     return new LossResult(loss, perAnchor, perCandidate, anchorGrad, candidateGrad, gradTau, tau, diag);
   }
 

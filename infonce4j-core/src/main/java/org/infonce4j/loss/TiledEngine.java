@@ -92,7 +92,8 @@ final class TiledEngine implements AutoCloseable {
 
   /** The forward pass's products. */
   private static final class Forward {
-    double[] rowLse; // N
+    double[] rowLse; // N: log-sum-exp over the valid candidates
+    double[] negLse; // N: log-sum-exp over the valid negatives only
     double[] posZ; // N: sum of the positives' logits
     double[] validZ; // N: sum of the valid negatives' logits (forward-only calls)
     double[] colLse; // M (symmetric)
@@ -248,30 +249,47 @@ final class TiledEngine implements AutoCloseable {
     final float[] colMax; // M (symmetric)
     final double[] colSum; // M (symmetric)
     final double[] colPosZ; // M (symmetric)
-    final int[] posR; // positives of the current tile: row in block
-    final int[] posJ; // and candidate
+    final int[] posR; // positives of the current tile: row in block,
+    final int[] posJ; // candidate,
+    final float[] posV; // and logit
 
     ForwardWorker(Problem p) {
       boolean sym = p.spec.symmetric();
       posR = new int[positiveCapacity(p)];
       posJ = new int[positiveCapacity(p)];
+      posV = new float[positiveCapacity(p)];
       colMax = sym ? filled(p.m, Float.NEGATIVE_INFINITY) : null;
       colSum = sym ? new double[p.m] : null;
       colPosZ = sym ? new double[p.m] : null;
     }
 
     void block(Problem p, Workspace x, Forward f, int r0, int rows, boolean validSums) {
-      float[] rowMax = filled(rows, Float.NEGATIVE_INFINITY);
-      double[] rowSum = new double[rows];
+      // Online log-sum-exp per row, kept apart for the negatives (vector passes) and the positives
+      // (scalar), so that the negatives' own log-sum-exp stays exact when a positive dominates.
+      float[] negMax = filled(rows, Float.NEGATIVE_INFINITY);
+      double[] negSum = new double[rows];
+      double[] posMax = new double[rows];
+      java.util.Arrays.fill(posMax, Double.NEGATIVE_INFINITY);
+      double[] posSum = new double[rows];
       for (int j0 = 0; j0 < x.cols; j0 += COL_TILE) {
         int w = Math.min(COL_TILE, x.cols - j0);
         logitTile(p, x, r0, rows, j0, w, z);
         int positives = collectPositives(p, r0, rows, j0, w, posR, posJ);
         for (int t = 0; t < positives; t++) {
-          float zp = z[posR[t] * COL_TILE + posJ[t] - j0];
-          f.posZ[r0 + posR[t]] += zp;
+          int r = posR[t];
+          int at = r * COL_TILE + posJ[t] - j0;
+          float zp = z[at];
+          posV[t] = zp;
+          z[at] = Float.NEGATIVE_INFINITY; // lifted out: the vector passes see negatives only
+          f.posZ[r0 + r] += zp;
           if (colPosZ != null) {
             colPosZ[posJ[t]] += zp;
+          }
+          if (zp > posMax[r]) {
+            posSum[r] = posSum[r] * Math.exp(posMax[r] - zp) + 1;
+            posMax[r] = zp;
+          } else {
+            posSum[r] += Math.exp(zp - posMax[r]);
           }
         }
         for (int r = 0; r < rows; r++) {
@@ -281,33 +299,38 @@ final class TiledEngine implements AutoCloseable {
           }
           float tmax = kernels.max(z, off, w);
           if (tmax == Float.NEGATIVE_INFINITY) {
-            continue; // every column of this tile is excluded for the row
+            continue; // no valid negative of this row in this tile
           }
-          float old = rowMax[r];
+          float old = negMax[r];
           float now = Math.max(old, tmax);
-          double scaled = old == Float.NEGATIVE_INFINITY ? 0 : rowSum[r] * Math.exp((double) old - now);
-          rowSum[r] = scaled + kernels.sumExp(z, off, w, now);
-          rowMax[r] = now;
+          double scaled = old == Float.NEGATIVE_INFINITY ? 0 : negSum[r] * Math.exp((double) old - now);
+          negSum[r] = scaled + kernels.sumExp(z, off, w, now);
+          negMax[r] = now;
         }
         if (colMax != null) {
-          columnUpdate(rows, j0, w);
+          columnUpdate(rows, j0, w, positives);
         }
       }
       for (int r = 0; r < rows; r++) {
-        f.rowLse[r0 + r] = rowMax[r] + Math.log(rowSum[r]);
-      }
-      if (validSums) {
-        // validZ so far holds positives too; the positives' sum is known exactly.
-        for (int r = 0; r < rows; r++) {
-          f.validZ[r0 + r] -= f.posZ[r0 + r];
-        }
+        double neg = negMax[r] + Math.log(negSum[r]); // every row has a valid negative
+        double pos = posMax[r] + Math.log(posSum[r]); // and a positive
+        double hi = Math.max(neg, pos);
+        f.negLse[r0 + r] = neg;
+        f.rowLse[r0 + r] = hi + Math.log(Math.exp(neg - hi) + Math.exp(pos - hi));
       }
     }
 
-    /** Online log-sum-exp down the columns of this tile, over this block's rows. */
-    private void columnUpdate(int rows, int j0, int w) {
+    /**
+     * Online log-sum-exp down the columns of this tile, over this block's rows: the vector passes
+     * cover the negatives, the tile's lifted positives (posR, posJ, posV) are added in scalar code.
+     */
+    private void columnUpdate(int rows, int j0, int w, int positives) {
       java.util.Arrays.fill(tileMax, 0, w, Float.NEGATIVE_INFINITY);
       kernels.columnMax(z, rows, w, tileMax);
+      for (int t = 0; t < positives; t++) {
+        int j = posJ[t] - j0;
+        tileMax[j] = Math.max(tileMax[j], posV[t]);
+      }
       for (int j = 0; j < w; j++) {
         float old = colMax[j0 + j];
         float now = Math.max(old, tileMax[j]);
@@ -322,12 +345,17 @@ final class TiledEngine implements AutoCloseable {
       for (int j = 0; j < w; j++) {
         colSum[j0 + j] += tileSum[j];
       }
+      for (int t = 0; t < positives; t++) {
+        int j = posJ[t] - j0;
+        colSum[j0 + j] += Math.exp((double) posV[t] - shift[j]);
+      }
     }
   }
 
   private Forward forward(Problem p, Workspace x, int rb, boolean validSums) {
     Forward f = new Forward();
     f.rowLse = new double[p.n];
+    f.negLse = new double[p.n];
     f.posZ = new double[p.n];
     f.validZ = validSums ? new double[p.n] : null;
     List<ForwardWorker> workers = new ArrayList<>();
@@ -398,8 +426,8 @@ final class TiledEngine implements AutoCloseable {
     void block(Problem p, Workspace x, Forward f, float[] dAp, int r0, int rows) {
       float wr = (float) p.rowWeight();
       float wc = p.spec.symmetric() ? (float) p.colWeight() : 0f;
-      double[] pNeg = new double[rows];
-      double[] pzNeg = new double[rows];
+      double[] qNeg = new double[rows]; // sum of exp(z - negLse) over the row's negatives (about 1)
+      double[] qzNeg = new double[rows]; // sum of exp(z - negLse) z
       java.util.Arrays.fill(hardSize, 0);
       java.util.Arrays.fill(hardThreshold, Float.NEGATIVE_INFINITY);
       for (int j0 = 0; j0 < x.cols; j0 += COL_TILE) {
@@ -414,29 +442,35 @@ final class TiledEngine implements AutoCloseable {
         }
         for (int r = 0; r < rows; r++) {
           int off = r * COL_TILE;
-          float lse = (float) f.rowLse[r0 + r];
-          if (diagnostics) {
-            validZSum += kernels.sumFinite(z, off, w);
-            if (Diagnostics.inHardSample(r0 + r, p.n)) {
-              collectHardest(r, off, w, hardCount(p, r0 + r));
-            }
+          int i = r0 + r;
+          validZSum += kernels.sumFinite(z, off, w);
+          if (diagnostics && Diagnostics.inHardSample(i, p.n)) {
+            collectHardest(r, off, w, hardCount(p, i));
           }
+          // A negative's soft-max weight is exp(z - lse) = q * exp(negLse - lse) with q the weight
+          // within the negatives: the kernel works with q (well scaled even when a positive
+          // dominates) and folds the factor into the row weight.
+          float negLse = (float) f.negLse[i];
+          double share = Math.exp(f.negLse[i] - f.rowLse[i]); // the negatives' total weight
           sums[0] = 0;
           sums[1] = 0;
           sums[2] = 0;
           if (wc == 0f) {
-            kernels.softmaxRow(z, off, w, lse, wr, sums);
+            kernels.softmaxRow(z, off, w, negLse, (float) (wr * share), sums);
           } else {
-            kernels.softmaxRowSymmetric(z, off, w, lse, wr, f.colLseF, j0, wc, sums);
+            kernels.softmaxRowSymmetric(z, off, w, negLse, (float) (wr * share), f.colLseF, j0, wc, sums);
           }
-          pNeg[r] += sums[0];
-          pzNeg[r] += sums[1];
-          tauSum += wr * sums[1] + wc * sums[2];
+          qNeg[r] += sums[0];
+          qzNeg[r] += sums[1];
+          tauSum += wr * share * sums[1] + wc * sums[2];
         }
         for (int t = 0; t < positives; t++) {
           int r = posR[t], j = posJ[t], i = r0 + r;
           double zp = posV[t];
-          double g = wr * (Math.exp(zp - f.rowLse[i]) - 1.0 / p.posCount[i]);
+          // One positive: its weight minus 1 is minus the negatives' share, exactly.
+          double g = p.posCount[i] == 1
+              ? -wr * Math.exp(f.negLse[i] - f.rowLse[i])
+              : wr * (Math.exp(zp - f.rowLse[i]) - 1.0 / p.posCount[i]);
           if (wc != 0f) {
             g += wc * (Math.exp(zp - f.colLse[j]) - 1.0 / p.colPosCount[j]);
           }
@@ -448,12 +482,16 @@ final class TiledEngine implements AutoCloseable {
           kernels.addTransposedProduct(z, rows, Math.min(w, p.m - j0), x.aChunks, p.n, r0, x.dp, dC, j0 * x.ld, x.ld);
         }
       }
+      for (int r = 0; r < rows; r++) {
+        maxEntropySum += Math.log(p.validCount[r0 + r] - p.posCount[r0 + r]);
+      }
       if (diagnostics) {
         for (int r = 0; r < rows; r++) {
           int i = r0 + r;
-          double lse = f.rowLse[i];
-          entropySum += Math.log(pNeg[r]) + lse - pzNeg[r] / pNeg[r];
-          maxEntropySum += Math.log(p.validCount[i] - p.posCount[i]);
+          // The float the kernel used: its rounding then scales every q alike and cancels below.
+          double lse = (float) f.negLse[i];
+          // Entropy of q = exp(z - negLse) / qNeg over the negatives (qNeg is 1 up to rounding).
+          entropySum += Math.log(qNeg[r]) + lse - qzNeg[r] / qNeg[r];
           if (!Diagnostics.inHardSample(i, p.n)) {
             continue;
           }
@@ -467,7 +505,7 @@ final class TiledEngine implements AutoCloseable {
           for (int t = 0; t < size; t++) {
             hardP += Math.exp(hard[r * hardCap + t] - lse);
           }
-          hardShareSum += hardP / pNeg[r];
+          hardShareSum += hardP / qNeg[r];
         }
       }
     }
@@ -610,11 +648,10 @@ final class TiledEngine implements AutoCloseable {
     for (int i = 0; i < p.n; i++) {
       negPairs += p.validCount[i] - p.posCount[i];
     }
-    Diagnostics diag = p.spec.diagnostics()
-        ? new Diagnostics(base.miLowerBound(), base.miCeiling(), base.miSaturated(), base.meanPositiveSimilarity(),
-            validZ * tau / negPairs, entropy / p.n, maxEntropy / p.n, hardShare / Diagnostics.hardSampleSize(p.n),
-            Diagnostics.HARD_FRACTION)
-        : base;
+    boolean on = p.spec.diagnostics();
+    Diagnostics diag = new Diagnostics(base.miLowerBound(), base.miCeiling(), base.miSaturated(), base.meanPositiveSimilarity(),
+        validZ * tau / negPairs, on ? entropy / p.n : Double.NaN, maxEntropy / p.n,
+        on ? hardShare / Diagnostics.hardSampleSize(p.n) : Double.NaN, Diagnostics.HARD_FRACTION);
     return new LossResult(fr.loss(), fr.perAnchor(), fr.perCandidate(), anchorGrad, candidateGrad, gradTau, tau, diag);
   }
 
