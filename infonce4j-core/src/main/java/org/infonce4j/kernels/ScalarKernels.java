@@ -7,11 +7,17 @@ package org.infonce4j.kernels;
 public final class ScalarKernels implements Kernels {
 
   /**
-   * Columns per packed panel: a whole tile. Each inner loop then runs over 256 contiguous floats
-   * ({@code out[j] += a * b[j]}), the shape HotSpot's auto-vectoriser handles best; the feature
-   * chunks are as wide (one chunk for {@code depth <= 256}).
+   * Columns per packed panel: a whole tile. The feature chunks are as wide (one chunk for
+   * {@code depth <= 256}).
    */
   private static final int NR = TILE;
+
+  /**
+   * Per-thread scratch: {@code TILE} accumulator rows and one operand row, all starting at index 0.
+   * HotSpot auto-vectorises {@code acc[j] += a * row[j]} only when both arrays are indexed by the
+   * same expression; rows inside larger arrays (different offsets) stay scalar, 5x slower.
+   */
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[TILE + 1][TILE]);
 
   @Override
   public String name() {
@@ -28,62 +34,73 @@ public final class ScalarKernels implements Kernels {
     return NR;
   }
 
+  /** {@code acc[j] += a * row[j]} for {@code j < n}: the one loop the scalar products are made of. */
+  private static void axpy(float[] acc, float a, float[] row, int n) {
+    for (int j = 0; j < n; j++) {
+      acc[j] += a * row[j];
+    }
+  }
+
   @Override
   public void dotTile(float[] a, int aOff, int lda, int rows, float[] b, int bOff, int panels, int depth, float[] out) {
+    float[][] scratch = SCRATCH.get();
+    float[] brow = scratch[TILE];
     for (int p = 0; p < panels; p++) {
       int pb = bOff + p * depth * NR; // panel p: depth x NR
       for (int r = 0; r < rows; r++) {
-        int o = r * TILE + p * NR; // out row r, the panel's columns
-        java.util.Arrays.fill(out, o, o + NR, 0f);
-        int ar = aOff + r * lda;
-        for (int k = 0; k < depth; k++) {
-          float ak = a[ar + k];
-          int bk = pb + k * NR;
-          for (int j = 0; j < NR; j++) {
-            out[o + j] += ak * b[bk + j];
-          }
+        java.util.Arrays.fill(scratch[r], 0f);
+      }
+      for (int k = 0; k < depth; k++) {
+        System.arraycopy(b, pb + k * NR, brow, 0, NR);
+        for (int r = 0; r < rows; r++) {
+          axpy(scratch[r], a[aOff + r * lda + k], brow, NR);
         }
+      }
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(scratch[r], 0, out, r * TILE + p * NR, NR);
       }
     }
   }
 
   @Override
   public void addProduct(float[] g, int rows, int n, float[] b, int bRows, int b0, int depth, float[] out, int outOff, int ldo) {
-    for (int c0 = 0; c0 < depth; c0 += NR) {
-      int width = Math.min(NR, depth - c0);
-      int base = c0 * bRows + b0 * width; // chunk: bRows x width
-      for (int r = 0; r < rows; r++) {
-        int o = outOff + r * ldo + c0; // out row r, chunk columns
-        for (int t = 0; t < n; t++) {
-          float grt = g[r * TILE + t];
-          if (grt == 0f) {
-            continue;
-          }
-          int bt = base + t * width;
-          for (int k = 0; k < width; k++) {
-            out[o + k] += grt * b[bt + k];
-          }
-        }
-      }
-    }
+    accumulate(g, TILE, 1, rows, n, b, bRows, b0, depth, out, outOff, ldo);
   }
 
   @Override
   public void addTransposedProduct(float[] g, int rows, int cols, float[] a, int aRows, int a0, int depth, float[] out, int outOff, int ldo) {
+    accumulate(g, 1, TILE, cols, rows, a, aRows, a0, depth, out, outOff, ldo);
+  }
+
+  /**
+   * {@code out[i][k] += sum_{t < n} g[i*gi + t*gt] * b[b0 + t][k]} for {@code i < outRows}: one
+   * operand row at a time is copied to scratch and added, scaled, into every output row's
+   * accumulator.
+   */
+  private static void accumulate(float[] g, int gi, int gt, int outRows, int n, float[] b, int bRows, int b0, int depth,
+      float[] out, int outOff, int ldo) {
+    float[][] scratch = SCRATCH.get();
+    float[] brow = scratch[TILE];
     for (int c0 = 0; c0 < depth; c0 += NR) {
       int width = Math.min(NR, depth - c0);
-      int base = c0 * aRows + a0 * width;
-      for (int j = 0; j < cols; j++) {
-        int o = outOff + j * ldo + c0; // out row j, chunk columns
-        for (int t = 0; t < rows; t++) {
-          float gtj = g[t * TILE + j];
-          if (gtj == 0f) {
-            continue;
+      int base = c0 * bRows + b0 * width; // chunk: bRows x width
+      for (int i = 0; i < outRows; i++) {
+        java.util.Arrays.fill(scratch[i], 0, width, 0f);
+      }
+      for (int t = 0; t < n; t++) {
+        System.arraycopy(b, base + t * width, brow, 0, width);
+        for (int i = 0; i < outRows; i++) {
+          float coef = g[i * gi + t * gt];
+          if (coef != 0f) {
+            axpy(scratch[i], coef, brow, width);
           }
-          int at = base + t * width;
-          for (int k = 0; k < width; k++) {
-            out[o + k] += gtj * a[at + k];
-          }
+        }
+      }
+      for (int i = 0; i < outRows; i++) {
+        float[] acc = scratch[i];
+        int o = outOff + i * ldo + c0;
+        for (int k = 0; k < width; k++) {
+          out[o + k] += acc[k];
         }
       }
     }
