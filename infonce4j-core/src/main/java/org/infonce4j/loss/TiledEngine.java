@@ -27,8 +27,12 @@ final class TiledEngine implements AutoCloseable {
 
   /** Columns per tile: the kernels' tile width and row stride. */
   static final int COL_TILE = Kernels.TILE;
-  /** Largest rows per block; blocks shrink so every thread gets a few when N is small. */
-  static final int MAX_ROW_BLOCK = 64;
+  /**
+   * Largest rows per block; blocks shrink so every thread gets a few when N is small. Each block
+   * streams all candidates from L3 once per product, so bigger blocks mean less traffic per flop:
+   * 256 measured a few percent faster than 64 at N = 4096, d = 256.
+   */
+  static final int MAX_ROW_BLOCK = 256;
 
   private final Kernels kernels;
   private final int threads;
