@@ -67,6 +67,9 @@ public final class BitMatrix {
   }
 
   public boolean get(int row, int col) {
+    if (row < 0 || row >= rows || col < 0 || col >= cols) {
+      throw new IndexOutOfBoundsException("(" + row + ", " + col + ") is outside a " + rows + " x " + cols + " mask");
+    }
     return (words[row * wordsPerRow + (col >>> 6)] & (1L << col)) != 0;
   }
 
@@ -85,6 +88,9 @@ public final class BitMatrix {
    * {@code for (int j = m.nextSet(i, 0); j >= 0; j = m.nextSet(i, j + 1))}.
    */
   public int nextSet(int row, int from) {
+    if (row < 0 || row >= rows || from < 0) {
+      throw new IndexOutOfBoundsException("row " + row + ", column " + from + " of a " + rows + " x " + cols + " mask");
+    }
     if (from >= cols) {
       return -1;
     }
@@ -101,17 +107,6 @@ public final class BitMatrix {
       }
       word = words[base + w];
     }
-  }
-
-  /** The transpose, {@code cols x rows}. */
-  public BitMatrix transpose() {
-    Builder b = builder(cols, rows);
-    for (int i = 0; i < rows; i++) {
-      for (int j = nextSet(i, 0); j >= 0; j = nextSet(i, j + 1)) {
-        b.set(j, i);
-      }
-    }
-    return b.build();
   }
 
   @Override

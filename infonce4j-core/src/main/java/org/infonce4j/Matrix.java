@@ -60,24 +60,6 @@ public record Matrix(int rows, int cols, float[] data) {
     return new Matrix(rows, cols, data.clone());
   }
 
-  /** The first {@code n} rows (a copy). */
-  public Matrix firstRows(int n) {
-    if (n < 0 || n > rows) {
-      throw new IllegalArgumentException("cannot take " + n + " rows of a matrix with " + rows);
-    }
-    return new Matrix(n, cols, Arrays.copyOf(data, n * cols));
-  }
-
-  /** Stacks {@code this} on top of {@code below}; both need the same number of columns. */
-  public Matrix stack(Matrix below) {
-    if (below.cols != cols) {
-      throw new IllegalArgumentException("cannot stack " + rows + " x " + cols + " on " + below.rows + " x " + below.cols);
-    }
-    float[] out = Arrays.copyOf(data, Math.addExact(data.length, below.data.length));
-    System.arraycopy(below.data, 0, out, data.length, below.data.length);
-    return new Matrix(rows + below.rows, cols, out);
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Matrix m && m.rows == rows && m.cols == cols && Arrays.equals(m.data, data);

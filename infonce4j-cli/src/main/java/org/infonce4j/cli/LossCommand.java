@@ -61,7 +61,7 @@ final class LossCommand implements Callable<Integer> {
   double temperature;
 
   @Option(names = "--reduction", defaultValue = "mean", paramLabel = "mean|sum|none",
-      description = "Reduction (default: ${DEFAULT-VALUE}); none reports per-anchor losses and the gradient of their sum.")
+      description = "Reduction (default: ${DEFAULT-VALUE}); with none, loss and gradients are those of the sum (add --per-anchor for the losses).")
   String reduction;
 
   @Option(names = "--symmetric", description = "CLIP's two-way loss (N = M, no queue).")
@@ -71,7 +71,7 @@ final class LossCommand implements Callable<Integer> {
   boolean simclr;
 
   @Option(names = "--grad-out", paramLabel = "DIR",
-      description = "Write DIR/anchors.grad.npy and DIR/candidates.grad.npy (float32).")
+      description = "Write DIR/anchors.grad.npy and DIR/candidates.grad.npy (float32); with --simclr only anchors.grad.npy, for the views.")
   Path gradOut;
 
   @Option(names = "--per-anchor", description = "Include the per-anchor (and per-candidate) losses in the JSON.")
@@ -98,15 +98,22 @@ final class LossCommand implements Callable<Integer> {
     if (queue != null) {
       batch = batch.withQueue(Npy.readMatrix(queue));
     }
+    int m = simclr ? a.rows() : batch.candidates().rows();
     if (positives != null) {
       if (simclr) {
         throw new IllegalArgumentException("--simclr fixes the positives; do not give --positives");
       }
-      batch = Npy.isMask(positives) ? batch.withPositiveMask(Npy.readMask(positives)) : batch.withPositives(Npy.readIndices(positives));
+      if (Npy.isMask(positives)) {
+        batch = batch.withPositiveMask(checkShape(Npy.readMask(positives), positives, a.rows(), m));
+      } else if (Npy.readHeader(positives).isIndexVector()) {
+        batch = batch.withPositives(Npy.readIndices(positives));
+      } else {
+        throw new IllegalArgumentException(positives + ": positives must be an int32/int64 vector of length N or an N x M bool/uint8 "
+            + "mask, got dtype " + Npy.readHeader(positives).dtype() + " and shape " + java.util.Arrays.toString(Npy.readHeader(positives).shape()));
+      }
     }
     if (mask != null) {
-      BitMatrix excluded = Npy.readMask(mask);
-      batch = batch.withExcluded(excluded);
+      batch = batch.withExcluded(checkShape(Npy.readMask(mask), mask, a.rows(), m));
     }
 
     int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -176,6 +183,14 @@ final class LossCommand implements Callable<Integer> {
     spec.commandLine().getOut().println(Json.pretty(out));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  private static BitMatrix checkShape(BitMatrix mask, Path file, int n, int m) {
+    if (mask.rows() != n || mask.cols() != m) {
+      throw new IllegalArgumentException(file + ": the mask is " + mask.rows() + " x " + mask.cols() + " but the batch has " + n
+          + " anchors and " + m + " candidates");
+    }
+    return mask;
   }
 
   static Similarity parseSimilarity(String s) {

@@ -46,13 +46,16 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Bad input (IllegalArgumentException, including malformed files) and I/O failures are reported
-   * as one line naming the problem, exit code 1; anything else is a bug and keeps its stack trace.
+   * Bad input (IllegalArgumentException, including malformed files), an impossible setting
+   * (IllegalStateException, e.g. Panama kernels without the vector module) and I/O failures are
+   * reported as one line naming the problem, exit code 1; anything else is a bug and keeps its
+   * stack trace.
    */
   private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     String command = cl.getCommandName();
-    if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException || e instanceof java.io.IOException) {
+    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof UncheckedIOException
+        || e instanceof java.io.IOException) {
       err.println("infonce4j " + command + ": " + e.getMessage());
       err.flush();
       return 1;

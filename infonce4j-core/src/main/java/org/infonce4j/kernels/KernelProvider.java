@@ -48,6 +48,21 @@ public final class KernelProvider {
     return reason;
   }
 
+  /**
+   * The level-1 vector operations matching {@link #get()}: Panama when the Panama kernels were
+   * chosen, plain loops otherwise.
+   */
+  public static VectorOps vectorOps() {
+    if ("panama".equals(get().name())) {
+      try {
+        return (VectorOps) Class.forName("org.infonce4j.kernels.PanamaVectorOps").getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException | LinkageError e) {
+        throw new IllegalStateException("cannot load the Panama vector operations: " + e, e);
+      }
+    }
+    return new ScalarVectorOps();
+  }
+
   /** The plain-Java kernels, always available. */
   public static Kernels scalar() {
     return new ScalarKernels();

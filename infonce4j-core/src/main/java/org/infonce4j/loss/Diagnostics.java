@@ -25,8 +25,9 @@ package org.infonce4j.loss;
  *                                carried by the hardest {@code hardNegativeFraction} of them (the
  *                                most similar); uniform weights would give the fraction itself.
  *                                Averaged over every anchor of batches up to
- *                                {@link #HARD_SAMPLE} anchors, over {@link #HARD_SAMPLE} evenly
- *                                spaced anchors of larger ones (the selection is the costly part)
+ *                                {@link #HARD_SAMPLE} anchors, and over every s-th anchor of larger
+ *                                ones, s = ceil(N / 256), so at most 256 of them (the per-anchor
+ *                                selection is the costly part)
  * @param hardNegativeFraction    the fraction of negatives counted as hardest, 0.05
  */
 public record Diagnostics(

@@ -19,7 +19,7 @@ final class Problem {
   final int[] posIndex; // N, or null when posMask is set
   final BitMatrix posMask; // N x M, or null
   final BitMatrix excluded; // N x M, or null
-  final boolean excludeSelf; // SimCLR: candidate i is never a candidate of anchor i
+  final boolean excludeSelf; // SimCLR: candidate i is never a candidate of anchor i (as `shared`, named for its use)
   final boolean shared; // SimCLR: anchors and candidates are the same views
   final int[] posCount; // N: |P(i)|
   final int[] validCount; // N: |V(i)|, positives + negatives, queue included
@@ -46,11 +46,21 @@ final class Problem {
     if (queue != null) {
       candidateNorm = Math.max(candidateNorm, checkValues("queue", queue, spec.similarity()));
     }
-    // |s| <= |a| |c| (Cauchy-Schwarz): keep every logit well inside float32, which the fast engine uses.
-    double logitBound = (spec.similarity() == Similarity.COSINE ? 1 : anchorNorm * candidateNorm) / spec.temperature();
-    if (logitBound > MAX_LOGIT) {
-      throw new IllegalArgumentException("logits could reach " + (float) logitBound + " (largest |a| |c| / tau), beyond what "
-          + "float32 holds safely (" + (float) MAX_LOGIT + "): scale the inputs down or raise the temperature");
+    // |s| <= |a| |c| (Cauchy-Schwarz): keep every logit, scaled input and gradient well inside
+    // float32, which the fast engine computes in.
+    boolean cosine = spec.similarity() == Similarity.COSINE;
+    double tau = spec.temperature();
+    double bound = cosine ? 1 / tau
+        : Math.max(anchorNorm * candidateNorm, Math.max(anchorNorm, candidateNorm) * Math.max(1, 1 / tau)) / tau;
+    if (bound > MAX_LOGIT) {
+      throw new IllegalArgumentException("logits or gradients could reach " + (float) bound + " (from the largest |a|, |c| and 1 / tau), "
+          + "beyond what float32 holds safely (" + (float) MAX_LOGIT + "): scale the inputs down or raise the temperature");
+    }
+    long rows = Math.max(n, (long) m + k);
+    long width = (d + 15L) / 16 * 16 + 16;
+    if (rows * width > MAX_ELEMENTS) {
+      throw new IllegalArgumentException("a batch of " + n + " anchors and " + ((long) m + k) + " candidates at d = " + d
+          + " is too large: the engine holds (rows x padded d) in one Java array, at most " + MAX_ELEMENTS + " values");
     }
 
     if (shared) {
@@ -207,6 +217,9 @@ final class Problem {
 
   /** Largest logit magnitude the engines accept: float32's range with room for the sums. */
   static final double MAX_LOGIT = 1e30;
+
+  /** Largest Java array the engines allocate (rows x padded width). */
+  static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
   /** Checks every value is finite (and rows non-zero under cosine); returns the largest row norm. */
   private static double checkValues(String what, Matrix x, Similarity similarity) {

@@ -14,6 +14,10 @@ final class ReferenceEngine {
 
   static LossResult compute(Problem p, boolean backward) {
     int n = p.n, m = p.m, k = p.k, d = p.d, cols = m + k;
+    if ((long) n * cols > Problem.MAX_ELEMENTS) {
+      throw new IllegalArgumentException("the reference engine holds the full " + n + " x " + cols
+          + " matrix, too large for one Java array; use the tiled engine (InfoNce.create)");
+    }
     double tau = p.spec.temperature();
     boolean cosine = p.spec.similarity() == Similarity.COSINE;
 

@@ -61,8 +61,11 @@ final class TiledEngine implements AutoCloseable {
     return threads;
   }
 
+  private volatile boolean closed;
+
   @Override
   public void close() {
+    closed = true;
     if (pool != null) {
       pool.shutdownNow();
     }
@@ -106,7 +109,10 @@ final class TiledEngine implements AutoCloseable {
   }
 
   LossResult compute(Problem p, boolean backward) {
-    Workspace x = prepare(p);
+    if (closed) {
+      throw new IllegalStateException("this InfoNce engine is closed");
+    }
+    Workspace x = prepare(p, backward);
     int rb = rowBlock(p.n);
     Forward f = forward(p, x, rb, !backward);
     return backward ? backward(p, x, f, rb) : forwardResult(p, f);
@@ -120,7 +126,7 @@ final class TiledEngine implements AutoCloseable {
 
   // ------------------------------------------------------------------------------ prepare
 
-  private Workspace prepare(Problem p) {
+  private Workspace prepare(Problem p, boolean backward) {
     Workspace x = workspace;
     boolean cosine = p.spec.similarity() == Similarity.COSINE;
     float invTau = (float) (1.0 / p.spec.temperature());
@@ -133,8 +139,10 @@ final class TiledEngine implements AutoCloseable {
     x.cHat = ensure(x.cHat, x.cols * x.ld);
     x.aHat = ensure(x.aHat, n * x.ld);
     x.packed = ensure(x.packed, panels * nr * x.dp);
-    x.cChunks = ensure(x.cChunks, x.cols * x.dp);
-    x.aChunks = ensure(x.aChunks, n * x.dp);
+    if (backward) {
+      x.cChunks = ensure(x.cChunks, x.cols * x.dp);
+      x.aChunks = ensure(x.aChunks, n * x.dp);
+    }
     x.cInvNorm = new double[m];
     x.aInvNorm = new double[n];
     // Unit copies: candidates, queue and anchors as one range of rows.
@@ -153,6 +161,9 @@ final class TiledEngine implements AutoCloseable {
     // Their kernel layouts: candidate panels, then candidate and anchor chunks.
     int panelBlock = Math.max(1, PREP_BLOCK / nr);
     runBlocks(panels, panelBlock, (worker, p0, count) -> kernels.pack(x.cHat, x.cols, x.dp, x.ld, x.packed, p0, p0 + count));
+    if (!backward) {
+      return x; // the chunked layouts serve the backward products only
+    }
     runBlocks(total, PREP_BLOCK, (worker, r0, rows) -> {
       int r1 = r0 + rows;
       if (r0 < x.cols) {
@@ -416,7 +427,7 @@ final class TiledEngine implements AutoCloseable {
     double hardShareSum;
     double validZSum; // sum of the valid negatives' logits
 
-    BackwardWorker(Problem p, Workspace x, float[] dC) {
+    BackwardWorker(Problem p, float[] dC) {
       this.dC = dC;
       int cap = positiveCapacity(p);
       posR = new int[cap];
@@ -586,7 +597,7 @@ final class TiledEngine implements AutoCloseable {
     List<BackwardWorker> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       x.dC[t] = ensure(x.dC[t], p.m * x.ld);
-      workers.add(new BackwardWorker(p, x, x.dC[t]));
+      workers.add(new BackwardWorker(p, x.dC[t]));
     }
     // Zero the per-thread candidate gradients (each thread its own) and the anchor gradient rows.
     runBlocks(threads, 1, (worker, t, one) -> java.util.Arrays.fill(x.dC[t], 0, p.m * x.ld, 0f));

@@ -97,7 +97,7 @@ class DiagnosticsTest {
     Matrix big = new Matrix(2, 2, new float[] {1e19f, 0, 0, 1e19f});
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> engines.get(1).compute(Batch.of(big, big), LossSpec.dot(1)));
-    assertTrue(e.getMessage().contains("logits could reach"), e.getMessage());
+    assertTrue(e.getMessage().contains("could reach"), e.getMessage());
     Matrix unit = identity(3);
     e = assertThrows(IllegalArgumentException.class, () -> engines.get(1).compute(Batch.of(unit, unit), LossSpec.cosine(1e-39)));
     assertTrue(e.getMessage().contains("temperature"), e.getMessage());
