@@ -13,7 +13,7 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Contrastive learning on the JVM, built on the InfoNCE loss.",
-    subcommands = {LossCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {LossCommand.class, BenchCommand.class, Word2VecCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

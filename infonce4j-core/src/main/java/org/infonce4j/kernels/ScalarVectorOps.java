@@ -31,4 +31,21 @@ public final class ScalarVectorOps implements VectorOps {
       y[yo + k] += alpha * x[xo + k];
     }
   }
+
+  @Override
+  public void dot4(float[] a, int ao, float[] b, int o0, int o1, int o2, int o3, int n, float[] out) {
+    out[0] = dot(a, ao, b, o0, n);
+    out[1] = dot(a, ao, b, o1, n);
+    out[2] = dot(a, ao, b, o2, n);
+    out[3] = dot(a, ao, b, o3, n);
+  }
+
+  @Override
+  public void update4(float[] in, int io, float[] w, int o0, int o1, int o2, int o3, float[] g, float[] acc, int n) {
+    int[] rows = {o0, o1, o2, o3};
+    for (int t = 0; t < 4; t++) {
+      axpy(g[t], w, rows[t], acc, 0, n);
+      axpy(g[t], in, io, w, rows[t], n);
+    }
+  }
 }

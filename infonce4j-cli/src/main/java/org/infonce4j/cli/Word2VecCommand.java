@@ -1,0 +1,258 @@
+package org.infonce4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.infonce4j.Provenance;
+import org.infonce4j.io.Json;
+import org.infonce4j.word2vec.Analogy;
+import org.infonce4j.word2vec.AnalogyResult;
+import org.infonce4j.word2vec.Corpus;
+import org.infonce4j.word2vec.Neighbor;
+import org.infonce4j.word2vec.Neighbors;
+import org.infonce4j.word2vec.Word2Vec;
+import org.infonce4j.word2vec.Word2VecConfig;
+import org.infonce4j.word2vec.WordSimilarity;
+import org.infonce4j.word2vec.WordVectors;
+import org.infonce4j.word2vec.WordVectorsFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code infonce4j word2vec}: train word vectors and evaluate them. */
+@Command(
+    name = "word2vec",
+    mixinStandardHelpOptions = true,
+    description = "word2vec with negative sampling (and its InfoNCE form): train, then evaluate the vectors.",
+    subcommands = {
+      Word2VecCommand.Train.class,
+      Word2VecCommand.AnalogyCommand.class,
+      Word2VecCommand.Similarity.class,
+      Word2VecCommand.NeighborsCommand.class
+    })
+final class Word2VecCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code word2vec train}. */
+  @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Trains word vectors on a text corpus (a file, a directory of files, .gz accepted; a line is a sentence)",
+          "and writes them in the word2vec text or binary format; prints a JSON summary."})
+  static final class Train implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--corpus", required = true, paramLabel = "PATH", description = "Text file or directory of text files (plain or gzip).")
+    Path corpus;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write the vectors (written atomically).")
+    Path output;
+
+    @Option(names = "--binary", description = "Write the binary format instead of text.")
+    boolean binary;
+
+    @Option(names = "--model", defaultValue = "skipgram", paramLabel = "skipgram|cbow", description = "Model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--objective", defaultValue = "sgns", paramLabel = "sgns|infonce",
+        description = "sgns: K logistic terms (Mikolov); infonce: soft-max over the true word and K sampled ones (default: ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--shared-negatives", description = "Draw the K negatives once per centre word and reuse them across its window (faster).")
+    boolean sharedNegatives;
+
+    @Option(names = "--dim", defaultValue = "100", description = "Vector size (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--window", defaultValue = "5", description = "Context window (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--negative", defaultValue = "5", description = "Negatives per pair K (default: ${DEFAULT-VALUE}).")
+    int negative;
+
+    @Option(names = "--sample", defaultValue = "1e-3", description = "Subsampling threshold of frequent words, 0 = off (default: ${DEFAULT-VALUE}).")
+    double sample;
+
+    @Option(names = "--min-count", defaultValue = "5", description = "Drop words seen fewer times (default: ${DEFAULT-VALUE}).")
+    int minCount;
+
+    @Option(names = "--max-vocab", defaultValue = "0", description = "Keep at most this many words, 0 = all (default: ${DEFAULT-VALUE}).")
+    int maxVocab;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the corpus (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--alpha", description = "Starting learning rate (default: 0.025 for skip-gram, 0.05 for CBOW).")
+    Double alpha;
+
+    @Option(names = "--threads", description = "Worker threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}); one thread and a fixed seed give identical vectors.")
+    long seed;
+
+    @Override
+    public Integer call() {
+      Word2VecConfig.Model m = Word2VecConfig.Model.parse(model);
+      Word2VecConfig base = Word2VecConfig.defaults(m);
+      Word2VecConfig config = new Word2VecConfig(m, Word2VecConfig.Objective.parse(objective), dim, window, negative, sample, minCount, maxVocab,
+          epochs, alpha == null ? base.alpha() : alpha, threads == null ? base.threads() : threads, seed, base.nsExponent(), sharedNegatives,
+          base.maxSentence());
+      Path parent = output.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new IllegalArgumentException(output + ": the output directory " + parent + " does not exist");
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      ProgressBar bar = new ProgressBar(err, "words", 1000);
+      err.println("infonce4j word2vec: counting and encoding " + corpus + " ...");
+      err.flush();
+      Word2Vec.Result r = Word2Vec.train(Corpus.of(corpus), config,
+          (done, total, wps, loss) -> bar.update(done, total, wps, loss, false), parent == null ? Path.of(".") : parent);
+      long total = r.tokens() * config.epochs();
+      bar.update(total, total, r.wordsPerSecond(), r.finalLoss(), true);
+      bar.finish();
+      WordVectorsFormat.write(output, r.vectors(), binary);
+
+      Map<String, Object> o = Json.object();
+      o.put("output", output.toString());
+      o.put("format", binary ? "binary" : "text");
+      o.put("vocabulary", r.vocabulary().size());
+      o.put("corpus_tokens", r.tokens());
+      o.put("epochs", config.epochs());
+      o.put("vocab_seconds", r.vocabSeconds());
+      o.put("train_seconds", r.trainSeconds());
+      o.put("words_per_second", r.wordsPerSecond());
+      o.put("final_loss", r.finalLoss());
+      Map<String, Object> settings = Json.object();
+      settings.put("model", config.model().name().toLowerCase(Locale.ROOT));
+      settings.put("objective", config.objective().name().toLowerCase(Locale.ROOT));
+      settings.put("shared_negatives", config.sharedNegatives());
+      settings.put("dim", config.dim());
+      settings.put("window", config.window());
+      settings.put("negative", config.negative());
+      settings.put("sample", config.sample());
+      settings.put("min_count", config.minCount());
+      settings.put("alpha", config.alpha());
+      settings.put("threads", config.threads());
+      settings.put("seed", config.seed());
+      o.put("settings", settings);
+      o.put("vector_ops", r.implementation());
+      o.put("provenance", Provenance.describe());
+      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code word2vec analogy}. */
+  @Command(name = "analogy", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Analogy accuracy (3CosAdd) on the Google questions-words format, per section and overall, as gensim reports it.")
+  static final class AnalogyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--vectors", required = true, paramLabel = "FILE", description = "Vectors in word2vec text or binary format.")
+    Path vectors;
+
+    @Option(names = "--questions", required = true, paramLabel = "FILE", description = "Questions: ': section' lines, then 'a b c d' lines.")
+    Path questions;
+
+    @Option(names = "--restrict", defaultValue = "30000", description = "Only the most frequent words answer or ask (default: ${DEFAULT-VALUE}).")
+    int restrict;
+
+    @Option(names = "--threads", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+      WordVectors v = WordVectorsFormat.read(vectors);
+      int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      AnalogyResult r = Analogy.evaluate(v, questions, restrict, true, t);
+      Map<String, Object> o = Json.object();
+      o.put("vectors", vectors.toString());
+      o.put("questions", questions.toString());
+      o.put("restrict", restrict);
+      o.putAll(r.toJson());
+      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code word2vec similarity}. */
+  @Command(name = "similarity", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Spearman correlation of cosine similarities with human scores (tab-separated word1, word2, score).")
+  static final class Similarity implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--vectors", required = true, paramLabel = "FILE", description = "Vectors in word2vec text or binary format.")
+    Path vectors;
+
+    @Option(names = "--pairs", required = true, paramLabel = "FILE", description = "Tab-separated word1, word2, score; '#' lines ignored.")
+    Path pairs;
+
+    @Override
+    public Integer call() {
+      WordVectors v = WordVectorsFormat.read(vectors);
+      Map<String, Object> o = Json.object();
+      o.put("vectors", vectors.toString());
+      o.put("pairs_file", pairs.toString());
+      o.putAll(WordSimilarity.evaluate(v, pairs).toJson());
+      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code word2vec neighbors}. */
+  @Command(name = "neighbors", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "The nearest words by cosine similarity.")
+  static final class NeighborsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--vectors", required = true, paramLabel = "FILE", description = "Vectors in word2vec text or binary format.")
+    Path vectors;
+
+    @Option(names = "--k", defaultValue = "10", description = "Neighbours per word (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Parameters(arity = "1..*", paramLabel = "WORD", description = "Words to look up.")
+    List<String> words;
+
+    @Override
+    public Integer call() {
+      WordVectors v = WordVectorsFormat.read(vectors);
+      Neighbors n = new Neighbors(v);
+      PrintWriter out = spec.commandLine().getOut();
+      int missing = 0;
+      for (String w : words) {
+        if (!v.contains(w)) {
+          spec.commandLine().getErr().println("infonce4j word2vec neighbors: '" + w + "' is not in " + vectors);
+          missing++;
+          continue;
+        }
+        out.println(w);
+        for (Neighbor nb : n.nearest(w, k)) {
+          out.printf(Locale.ROOT, "  %-20s %.4f%n", nb.word(), nb.similarity());
+        }
+      }
+      out.flush();
+      spec.commandLine().getErr().flush();
+      return missing == words.size() ? 1 : 0;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package org.infonce4j.word2vec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * The words kept for training, most frequent first (ties in the words' string order), with their
+ * counts. Built in one pass over a {@link Corpus}; like the word2vec tool, the counting table is
+ * pruned of rare words when it grows past {@link #PRUNE_AT} distinct tokens, so a corpus with an
+ * endless vocabulary still fits.
+ */
+public final class Vocabulary {
+
+  /** Distinct tokens held while counting before the rarest are pruned. */
+  static final int PRUNE_AT = 20_000_000;
+
+  private final ByteTable table; // word bytes -> id, ids in frequency order
+  private final String[] words;
+  private final long total;
+
+  private Vocabulary(ByteTable table) {
+    this.table = table;
+    this.words = new String[table.size()];
+    long t = 0;
+    for (int i = 0; i < words.length; i++) {
+      words[i] = table.word(i);
+      t += table.count(i);
+    }
+    this.total = t;
+  }
+
+  /**
+   * Counts the corpus and keeps the words seen at least {@code minCount} times, at most
+   * {@code maxSize} of them (0: no limit), most frequent first.
+   *
+   * @throws IllegalArgumentException for an empty corpus, invalid UTF-8 (naming the file, line and
+   *                                  byte) or when no word reaches {@code minCount}
+   */
+  public static Vocabulary build(Corpus corpus, int minCount, int maxSize) {
+    if (minCount < 1) {
+      throw new IllegalArgumentException("min-count must be at least 1, got " + minCount);
+    }
+    if (maxSize < 0) {
+      throw new IllegalArgumentException("the maximum vocabulary size must be 0 (no limit) or positive, got " + maxSize);
+    }
+    ByteTable counts = new ByteTable();
+    long[] tokens = {0};
+    long[] pruneBelow = {1};
+    corpus.scan(new Corpus.Handler() {
+      @Override
+      public void token(byte[] buf, int start, int len, Corpus.Position at) {
+        int id = counts.findOrAdd(buf, start, len, bad -> {
+          throw new IllegalArgumentException(at.file + ": invalid UTF-8 at line " + at.line + ", byte " + (at.offset + bad));
+        });
+        counts.add(id, 1);
+        tokens[0]++;
+        if (counts.size() > PRUNE_AT) {
+          counts.pruneAtMost(pruneBelow[0]++);
+        }
+      }
+
+      @Override
+      public void endOfLine() {}
+    });
+    if (tokens[0] == 0) {
+      throw new IllegalArgumentException(corpus.root() + ": the corpus holds no word");
+    }
+    int kept = 0;
+    for (int id = 0; id < counts.size(); id++) {
+      if (counts.count(id) >= minCount) {
+        kept++;
+      }
+    }
+    if (kept == 0) {
+      throw new IllegalArgumentException(corpus.root() + ": no word occurs at least " + minCount + " times (" + counts.size()
+          + " distinct words in " + tokens[0] + " tokens); lower --min-count");
+    }
+    int[] ids = new int[kept]; // kept ids in table order
+    String[] names = new String[kept];
+    Integer[] order = new Integer[kept]; // positions into ids, to be sorted
+    for (int id = 0, k = 0; id < counts.size(); id++) {
+      if (counts.count(id) >= minCount) {
+        ids[k] = id;
+        names[k] = counts.word(id);
+        order[k] = k;
+        k++;
+      }
+    }
+    Arrays.sort(order, Comparator.<Integer>comparingLong(k -> -counts.count(ids[k])).thenComparing(k -> names[k]));
+    int size = maxSize > 0 ? Math.min(maxSize, kept) : kept;
+    int[] chosen = new int[size];
+    for (int i = 0; i < size; i++) {
+      chosen[i] = ids[order[i]];
+    }
+    return new Vocabulary(counts.select(chosen));
+  }
+
+  /** Number of words. */
+  public int size() {
+    return words.length;
+  }
+
+  /** The word with id {@code i} (0 is the most frequent). */
+  public String word(int i) {
+    return words[i];
+  }
+
+  /** How often word {@code i} occurs in the corpus. */
+  public long count(int i) {
+    return table.count(i);
+  }
+
+  /** The corpus tokens that are vocabulary words. */
+  public long totalCount() {
+    return total;
+  }
+
+  /** The id of {@code word}, or -1. */
+  public int index(String word) {
+    byte[] b = word.getBytes(StandardCharsets.UTF_8);
+    return table.find(b, 0, b.length);
+  }
+
+  /** The id of the UTF-8 bytes {@code b[start .. start+len)}, or -1. */
+  int find(byte[] b, int start, int len) {
+    return table.find(b, start, len);
+  }
+
+  /** All words, id order. */
+  public String[] words() {
+    return words.clone();
+  }
+}

@@ -1,0 +1,99 @@
+package org.infonce4j.word2vec;
+
+import java.nio.file.Path;
+import org.infonce4j.Matrix;
+import org.infonce4j.kernels.KernelProvider;
+import org.infonce4j.kernels.VectorOps;
+
+/**
+ * word2vec with negative sampling, and its InfoNCE form, trained on a {@link Corpus}:
+ *
+ * <pre>{@code
+ * Word2Vec.Result r = Word2Vec.train(Corpus.of(Path.of("corpus.txt")), Word2VecConfig.defaults(), null);
+ * WordVectorsFormat.write(Path.of("vectors.txt"), r.vectors(), false);
+ * }</pre>
+ *
+ * <p>Steps: count the vocabulary (one pass), encode the corpus as word ids into a temporary file
+ * (a second pass), then train with hogwild workers over the memory-mapped ids. Memory: the two
+ * {@code V x dim} matrices (rows padded to a multiple of 16 floats) plus per-worker buffers.
+ */
+public final class Word2Vec {
+
+  private Word2Vec() {}
+
+  /** Receives progress every ~200 ms from the training thread (not from a worker). */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param wordsDone   corpus words processed so far (before subsampling), over all epochs
+     * @param wordsTotal  epochs x corpus words
+     * @param wordsPerSec words processed per second since training started
+     * @param loss        mean loss per trained pair since the previous call (NaN when none)
+     */
+    void update(long wordsDone, long wordsTotal, double wordsPerSec, double loss);
+  }
+
+  /**
+   * What training produced and how it went.
+   *
+   * @param vectors        the word vectors, most frequent word first
+   * @param vocabulary     the vocabulary
+   * @param tokens         corpus tokens in the vocabulary (one epoch)
+   * @param vocabSeconds   time to count and encode the corpus
+   * @param trainSeconds   time of the training loop
+   * @param wordsPerSecond epochs x tokens / trainSeconds
+   * @param finalLoss      mean loss per pair over the last stretch of training
+   * @param implementation the vector operations used ("panama" or "scalar")
+   */
+  public record Result(
+      WordVectors vectors,
+      Vocabulary vocabulary,
+      long tokens,
+      double vocabSeconds,
+      double trainSeconds,
+      double wordsPerSecond,
+      double finalLoss,
+      String implementation) {}
+
+  /** Trains with the temporary encoded corpus in the system's temporary directory. */
+  public static Result train(Corpus corpus, Word2VecConfig config, Progress progress) {
+    return train(corpus, config, progress, Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  /**
+   * Trains on {@code corpus}; the encoded corpus is written to (and removed from) {@code workDir}.
+   *
+   * @throws IllegalArgumentException for an empty corpus, invalid UTF-8, or a vocabulary too small
+   *                                  for the negatives
+   */
+  public static Result train(Corpus corpus, Word2VecConfig config, Progress progress, Path workDir) {
+    long t0 = System.nanoTime();
+    Vocabulary vocab = Vocabulary.build(corpus, config.minCount(), config.maxVocab());
+    VectorOps ops = KernelProvider.vectorOps();
+    try (EncodedCorpus encoded = EncodedCorpus.encode(corpus, vocab, config.maxSentence(), workDir)) {
+      Trainer trainer = new Trainer(config, vocab, encoded, ops);
+      long t1 = System.nanoTime();
+      double[] lastLoss = {Double.NaN};
+      trainer.run(() -> {
+        double loss = trainer.drainLoss();
+        if (!Double.isNaN(loss)) {
+          lastLoss[0] = loss;
+        }
+        if (progress != null) {
+          double seconds = (System.nanoTime() - t1) / 1e9;
+          long done = trainer.wordsDone();
+          progress.update(done, trainer.totalWork(), seconds > 0 ? done / seconds : 0, loss);
+        }
+      });
+      long t2 = System.nanoTime();
+      double loss = trainer.drainLoss();
+      if (!Double.isNaN(loss)) {
+        lastLoss[0] = loss;
+      }
+      double trainSeconds = (t2 - t1) / 1e9;
+      WordVectors vectors = new WordVectors(vocab.words(), new Matrix(vocab.size(), config.dim(), trainer.vectors()));
+      return new Result(vectors, vocab, encoded.tokens(), (t1 - t0) / 1e9, trainSeconds, trainer.totalWork() / trainSeconds, lastLoss[0],
+          ops.name());
+    }
+  }
+}
