@@ -2,13 +2,14 @@
 # The memory claim: a vocabulary of 1M words at dim 300 trains under the launcher's default heap.
 # Builds a synthetic corpus of 1,000,000 distinct words, each used 5 times (5M tokens, 100 per
 # line, in shuffled order), trains one epoch of skip-gram at dim 300 with min-count 5, and reports
-# the vocabulary, the time and the peak resident memory. The heap is capped at HEAP (default 3g,
-# half the default of a 24 GB machine): two 1M x 304 float matrices need 2.4 GB.
+# the vocabulary, the time and the peak resident memory. The heap is capped at HEAP (default 4g;
+# the launcher's default is a quarter of the machine's memory, 6 GB on a 24 GB machine): the two
+# 1M x 304 float matrices take 2.4 GB, and G1 wants room to place arrays that large.
 #
 #   infonce4j-bench/scripts/word2vec-memory.sh [HEAP]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-heap="${1:-3g}"
+heap="${1:-4g}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/w2v-memory.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 awk 'BEGIN { srand(7); n = 1000000; for (r = 0; r < 5; r++) for (i = 0; i < n; i++) print rand(), "w" i }' \

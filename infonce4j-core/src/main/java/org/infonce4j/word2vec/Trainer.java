@@ -33,8 +33,8 @@ final class Trainer {
   private final int vocabSize;
   private final int dim;
   final int ld; // row stride: dim rounded up to Kernels.PAD
-  final float[] syn0; // V x ld: the word vectors
-  final float[] syn1; // V x ld: the context (output) vectors
+  private float[] syn0; // V x ld: the word vectors
+  private float[] syn1; // V x ld: the context (output) vectors; released by takeVectors()
   private final int[] keep; // V: keep a word when a 16-bit uniform is below this (65536: always)
   private final float[] sigmoid = new float[SIGMOID_SIZE + 1];
   private final float[] logSigmoid = new float[SIGMOID_SIZE + 1];
@@ -159,19 +159,27 @@ final class Trainer {
     }
   }
 
-  /** The word vectors without padding ({@code V x dim}). */
-  float[] vectors() {
-    float[] out = new float[vocabSize * dim]; // V x dim
-    for (int w = 0; w < vocabSize; w++) {
-      System.arraycopy(syn0, w * ld, out, w * dim, dim);
+  /**
+   * The word vectors without padding ({@code V x dim}), after the run. The context vectors are
+   * released first and the rows compacted in place, so the peak stays at two V x dim matrices; the
+   * trainer cannot run again afterwards.
+   */
+  float[] takeVectors() {
+    syn1 = null;
+    float[] w = syn0;
+    syn0 = null;
+    for (int v = 0; v < vocabSize; v++) {
+      System.arraycopy(w, v * ld, w, v * dim, dim); // moves left: never overwrites a row not yet moved
     }
-    return out;
+    return Arrays.copyOf(w, vocabSize * dim); // V x dim
   }
 
   /** One hogwild worker: its corpus share, random stream and buffers. */
   private final class Worker {
     private final long from;
     private final long to;
+    private final float[] words = syn0; // the shared weights, read once (the fields are released after the run)
+    private final float[] contexts = syn1;
     private long random;
     private final int[] sentence; // maxSentence
     private final int[] kept; // maxSentence: the sentence after subsampling
@@ -266,8 +274,8 @@ final class Trainer {
           // As the word2vec tool: the context word's vector is the input, the centre word the target.
           int inOff = kept[j] * ld;
           Arrays.fill(neu1e, 0f);
-          pair(syn0, inOff, w, alpha);
-          ops.axpy(1f, neu1e, 0, syn0, inOff, ld);
+          pair(words, inOff, w, alpha);
+          ops.axpy(1f, neu1e, 0, words, inOff, ld);
         }
       }
     }
@@ -283,7 +291,7 @@ final class Trainer {
           if (j < 0 || j >= m || j == i) {
             continue;
           }
-          ops.axpy(1f, syn0, kept[j] * ld, neu1, 0, ld);
+          ops.axpy(1f, words, kept[j] * ld, neu1, 0, ld);
           cw++;
         }
         if (cw == 0) {
@@ -304,7 +312,7 @@ final class Trainer {
           if (j < 0 || j >= m || j == i) {
             continue;
           }
-          ops.axpy(1f, neu1e, 0, syn0, kept[j] * ld, ld);
+          ops.axpy(1f, neu1e, 0, words, kept[j] * ld, ld);
         }
       }
     }
@@ -374,11 +382,11 @@ final class Trainer {
       update(in, inOff, count);
     }
 
-    /** logits[t] = in . syn1[targets[t]], four rows per pass so that their cache misses overlap. */
+    /** logits[t] = in . contexts[targets[t]], four rows per pass so that their cache misses overlap. */
     private void logits(float[] in, int inOff, int count) {
       int t = 0;
       for (; t + 4 <= count; t += 4) {
-        ops.dot4(in, inOff, syn1, targets[t] * ld, targets[t + 1] * ld, targets[t + 2] * ld, targets[t + 3] * ld, ld, quad);
+        ops.dot4(in, inOff, contexts, targets[t] * ld, targets[t + 1] * ld, targets[t + 2] * ld, targets[t + 3] * ld, ld, quad);
         logits[t] = quad[0];
         logits[t + 1] = quad[1];
         logits[t + 2] = quad[2];
@@ -389,7 +397,7 @@ final class Trainer {
         int last = targets[count - 1] * ld;
         int o1 = t + 1 < count ? targets[t + 1] * ld : last;
         int o2 = t + 2 < count ? targets[t + 2] * ld : last;
-        ops.dot4(in, inOff, syn1, targets[t] * ld, o1, o2, last, ld, quad);
+        ops.dot4(in, inOff, contexts, targets[t] * ld, o1, o2, last, ld, quad);
         for (int u = 0; t + u < count; u++) {
           logits[t + u] = quad[u];
         }
@@ -397,8 +405,8 @@ final class Trainer {
     }
 
     /**
-     * neu1e += sum_t grads[t] syn1[targets[t]] (rows before the update), then
-     * syn1[targets[t]] += grads[t] in; four distinct rows per pass.
+     * neu1e += sum_t grads[t] contexts[targets[t]] (rows before the update), then
+     * contexts[targets[t]] += grads[t] in; four distinct rows per pass.
      */
     private void update(float[] in, int inOff, int count) {
       int t = 0;
@@ -409,17 +417,17 @@ final class Trainer {
           quad[1] = grads[t + 1];
           quad[2] = grads[t + 2];
           quad[3] = grads[t + 3];
-          ops.update4(in, inOff, syn1, a * ld, b * ld, cc * ld, d * ld, quad, neu1e, ld);
+          ops.update4(in, inOff, contexts, a * ld, b * ld, cc * ld, d * ld, quad, neu1e, ld);
         } else {
           for (int u = t; u < t + 4; u++) {
-            ops.axpy(grads[u], syn1, targets[u] * ld, neu1e, 0, ld);
-            ops.axpy(grads[u], in, inOff, syn1, targets[u] * ld, ld);
+            ops.axpy(grads[u], contexts, targets[u] * ld, neu1e, 0, ld);
+            ops.axpy(grads[u], in, inOff, contexts, targets[u] * ld, ld);
           }
         }
       }
       for (; t < count; t++) {
-        ops.axpy(grads[t], syn1, targets[t] * ld, neu1e, 0, ld);
-        ops.axpy(grads[t], in, inOff, syn1, targets[t] * ld, ld);
+        ops.axpy(grads[t], contexts, targets[t] * ld, neu1e, 0, ld);
+        ops.axpy(grads[t], in, inOff, contexts, targets[t] * ld, ld);
       }
     }
   }

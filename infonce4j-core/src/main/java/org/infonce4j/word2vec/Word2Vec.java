@@ -91,7 +91,7 @@ public final class Word2Vec {
         lastLoss[0] = loss;
       }
       double trainSeconds = (t2 - t1) / 1e9;
-      WordVectors vectors = new WordVectors(vocab.words(), new Matrix(vocab.size(), config.dim(), trainer.vectors()));
+      WordVectors vectors = new WordVectors(vocab.words(), new Matrix(vocab.size(), config.dim(), trainer.takeVectors()));
       return new Result(vectors, vocab, encoded.tokens(), (t1 - t0) / 1e9, trainSeconds, trainer.totalWork() / trainSeconds, lastLoss[0],
           ops.name());
     }
