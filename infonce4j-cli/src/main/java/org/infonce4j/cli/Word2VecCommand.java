@@ -88,6 +88,9 @@ final class Word2VecCommand implements Runnable {
     @Option(names = "--min-count", defaultValue = "5", description = "Drop words seen fewer times (default: ${DEFAULT-VALUE}).")
     int minCount;
 
+    @Option(names = "--ns-exponent", defaultValue = "0.75", description = "Negatives drawn from unigram counts to this power (default: ${DEFAULT-VALUE}).")
+    double nsExponent;
+
     @Option(names = "--max-vocab", defaultValue = "0", description = "Keep at most this many words, 0 = all (default: ${DEFAULT-VALUE}).")
     int maxVocab;
 
@@ -108,7 +111,7 @@ final class Word2VecCommand implements Runnable {
       Word2VecConfig.Model m = Word2VecConfig.Model.parse(model);
       Word2VecConfig base = Word2VecConfig.defaults(m);
       Word2VecConfig config = new Word2VecConfig(m, Word2VecConfig.Objective.parse(objective), dim, window, negative, sample, minCount, maxVocab,
-          epochs, alpha == null ? base.alpha() : alpha, threads == null ? base.threads() : threads, seed, base.nsExponent(), sharedNegatives,
+          epochs, alpha == null ? base.alpha() : alpha, threads == null ? base.threads() : threads, seed, nsExponent, sharedNegatives,
           base.maxSentence());
       Path parent = output.toAbsolutePath().getParent();
       if (parent != null && !Files.isDirectory(parent)) {
@@ -145,6 +148,7 @@ final class Word2VecCommand implements Runnable {
       settings.put("sample", config.sample());
       settings.put("min_count", config.minCount());
       settings.put("alpha", config.alpha());
+      settings.put("ns_exponent", config.nsExponent());
       settings.put("threads", config.threads());
       settings.put("seed", config.seed());
       o.put("settings", settings);
