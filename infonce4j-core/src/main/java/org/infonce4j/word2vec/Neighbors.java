@@ -1,5 +1,7 @@
 package org.infonce4j.word2vec;
 
+import org.infonce4j.search.UnitIndex;
+import org.infonce4j.search.TopK;
 import java.util.ArrayList;
 import java.util.List;
 import org.infonce4j.kernels.Kernels;

@@ -1,4 +1,4 @@
-package org.infonce4j.word2vec;
+package org.infonce4j.search;
 
 import java.util.Arrays;
 
@@ -8,26 +8,26 @@ import java.util.Arrays;
  * index. Insertion is O(k): meant for small k, where almost every candidate is rejected by one
  * comparison with {@link #threshold()}.
  */
-final class TopK {
+public final class TopK {
 
   private final int k;
   private final int[] index;
   private final float[] score;
   private int size;
 
-  TopK(int k) {
+  public TopK(int k) {
     this.k = k;
     this.index = new int[k];
     this.score = new float[k];
   }
 
   /** A candidate must score above this to enter: minus infinity until k are held. */
-  float threshold() {
+  public float threshold() {
     return size < k ? Float.NEGATIVE_INFINITY : score[k - 1];
   }
 
   /** Adds a candidate; the caller has checked {@code s > threshold()}. */
-  void offer(int i, float s) {
+  public void offer(int i, float s) {
     int at = size < k ? size : k - 1;
     while (at > 0 && score[at - 1] < s) {
       if (at < k) {
@@ -43,19 +43,19 @@ final class TopK {
     }
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  int index(int rank) {
+  public int index(int rank) {
     return index[rank];
   }
 
-  float score(int rank) {
+  public float score(int rank) {
     return score[rank];
   }
 
-  void clear() {
+  public void clear() {
     size = 0;
   }
 

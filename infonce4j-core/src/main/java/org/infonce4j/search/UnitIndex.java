@@ -1,4 +1,4 @@
-package org.infonce4j.word2vec;
+package org.infonce4j.search;
 
 import org.infonce4j.Matrix;
 import org.infonce4j.kernels.KernelProvider;
@@ -11,10 +11,10 @@ import org.infonce4j.kernels.Kernels;
  * stay zero (score 0 against everything). Built once; read-only afterwards, so threads may share
  * it.
  */
-final class UnitIndex {
+public final class UnitIndex {
 
   /** Rows (candidates) per tile, and queries per kernel call. */
-  static final int TILE = Kernels.TILE;
+  public static final int TILE = Kernels.TILE;
 
   private final Kernels kernels = KernelProvider.get();
   private final Matrix vectors;
@@ -25,7 +25,7 @@ final class UnitIndex {
   private final float[] packed; // ceil(rows / nr) panels, each depth x nr (k-major)
 
   /** Indexes rows {@code [0, rows)} of {@code vectors}. */
-  UnitIndex(Matrix vectors, int rows) {
+  public UnitIndex(Matrix vectors, int rows) {
     this.vectors = vectors;
     this.rows = rows;
     this.dim = vectors.cols();
@@ -43,16 +43,16 @@ final class UnitIndex {
     }
   }
 
-  int rows() {
+  public int rows() {
     return rows;
   }
 
   /** The row stride of query blocks (the padded dimension). */
-  int depth() {
+  public int depth() {
     return depth;
   }
 
-  Kernels kernels() {
+  public Kernels kernels() {
     return kernels;
   }
 
@@ -60,7 +60,7 @@ final class UnitIndex {
    * Adds {@code weight} times the unit vector of row {@code i} (of the full matrix, any row) to
    * {@code dst[off, off + dim)}.
    */
-  void addUnit(int i, float weight, float[] dst, int off) {
+  public void addUnit(int i, float weight, float[] dst, int off) {
     float[] data = vectors.data();
     double scale = weight * inverseNorm(data, i * dim, dim);
     for (int k = 0; k < dim; k++) {
@@ -69,7 +69,7 @@ final class UnitIndex {
   }
 
   /** Scales {@code v[off, off + dim)} to unit length; false if it is zero or not finite. */
-  boolean normalize(float[] v, int off) {
+  public boolean normalize(float[] v, int off) {
     double norm = 1 / inverseNorm(v, off, dim);
     if (!(norm > 0) || Double.isInfinite(norm)) {
       return false;
@@ -81,7 +81,7 @@ final class UnitIndex {
   }
 
   /** The number of column tiles: {@code ceil(rows / TILE)}. */
-  int tiles() {
+  public int tiles() {
     return (rows + TILE - 1) / TILE;
   }
 
@@ -91,7 +91,7 @@ final class UnitIndex {
    * {@code out[q / TILE][(q % TILE) * TILE + j]} for row {@code t * TILE + j}. {@code out} holds
    * {@code ceil(nq / TILE)} arrays of {@code TILE * TILE} floats; the caller owns them. Returns n.
    */
-  int tile(float[] queries, int nq, int t, float[][] out) {
+  public int tile(float[] queries, int nq, int t, float[][] out) {
     int c0 = t * TILE;
     int n = Math.min(TILE, rows - c0);
     int panels = (n + nr - 1) / nr;
