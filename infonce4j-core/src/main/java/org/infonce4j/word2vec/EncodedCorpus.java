@@ -16,7 +16,7 @@ import java.nio.file.StandardOpenOption;
  * dropped (as the word2vec tool does) and sentences are cut every {@code maxSentence} kept tokens.
  * Training reads it once per epoch instead of parsing the text again; the heap holds none of it.
  */
-final class EncodedCorpus implements AutoCloseable {
+final class EncodedCorpus implements SentenceSource, AutoCloseable {
 
   /** The sentence separator. */
   static final int END = -1;
@@ -112,12 +112,14 @@ final class EncodedCorpus implements AutoCloseable {
   }
 
   /** Ints in the stream, separators included. */
-  long length() {
+  @Override
+  public long length() {
     return length;
   }
 
   /** Kept tokens (the words trained on, before subsampling). */
-  long tokens() {
+  @Override
+  public long tokens() {
     return tokens;
   }
 
@@ -130,7 +132,8 @@ final class EncodedCorpus implements AutoCloseable {
    * Copies the sentence that starts at {@code pos} into {@code out}; returns its length. The next
    * sentence starts at {@code pos + length + 1}.
    */
-  int sentence(long pos, int[] out) {
+  @Override
+  public int sentence(long pos, int[] out) {
     int n = 0;
     for (long i = pos; i < length; i++) {
       int id = get(i);
@@ -143,7 +146,8 @@ final class EncodedCorpus implements AutoCloseable {
   }
 
   /** The first sentence start at or after {@code pos} (a position just after an {@link #END}, or 0). */
-  long sentenceStartFrom(long pos) {
+  @Override
+  public long sentenceStartFrom(long pos) {
     if (pos <= 0) {
       return 0;
     }

@@ -12,14 +12,14 @@ final class NoiseDistribution {
   private final int[] threshold; // V: keep column i when a 16-bit uniform is below this (0..65536)
   private final int size;
 
-  NoiseDistribution(Vocabulary vocab, double power) {
-    size = vocab.size();
+  NoiseDistribution(long[] counts, double power) {
+    size = counts.length;
     alias = new int[size];
     threshold = new int[size];
     double[] p = new double[size];
     double total = 0;
     for (int i = 0; i < size; i++) {
-      p[i] = Math.pow(vocab.count(i), power);
+      p[i] = Math.pow(counts[i], power);
       total += p[i];
     }
     // Vose: scale to mean 1, pair each small column with a large one.

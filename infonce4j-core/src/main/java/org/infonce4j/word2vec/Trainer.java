@@ -27,7 +27,7 @@ final class Trainer {
   private static final int REPORT_EVERY = 10_000;
 
   private final Word2VecConfig c;
-  private final EncodedCorpus corpus;
+  private final SentenceSource corpus;
   private final VectorOps ops;
   private final NoiseDistribution noise;
   private final int vocabSize;
@@ -41,36 +41,48 @@ final class Trainer {
   private final AtomicLong done = new AtomicLong();
   private final DoubleAdder lossSum = new DoubleAdder();
   private final AtomicLong lossCount = new AtomicLong();
-  private final long totalWork; // epochs x tokens
+  private final int passes; // passes over the corpus
+  private final long workBefore; // words trained before this trainer started
+  private final long totalWork; // words the whole run trains
 
-  Trainer(Word2VecConfig config, Vocabulary vocab, EncodedCorpus corpus, VectorOps ops) {
+  /**
+   * @param counts     corpus count of every word (the vocabulary, in id order)
+   * @param corpus     the sentences to train on
+   * @param weights    the matrices to update in place
+   * @param passes     passes over {@code corpus} (the epochs of a local run)
+   * @param workBefore words trained before this call (by earlier rounds of a distributed run)
+   * @param totalWork  words the whole run will train: the learning rate decays over it
+   */
+  Trainer(Word2VecConfig config, long[] counts, SentenceSource corpus, Weights weights, VectorOps ops, int passes, long workBefore,
+      long totalWork) {
     this.c = config;
     this.corpus = corpus;
     this.ops = ops;
-    this.vocabSize = vocab.size();
+    this.vocabSize = counts.length;
     this.dim = config.dim();
-    this.ld = (dim + Kernels.PAD - 1) / Kernels.PAD * Kernels.PAD;
+    this.ld = weights.stride();
     if (vocabSize <= config.negative()) {
       throw new IllegalArgumentException("a vocabulary of " + vocabSize + " words is too small for " + config.negative()
           + " negatives per pair; lower --negative or --min-count, or give a larger corpus");
     }
-    this.syn0 = new float[Math.multiplyExact(vocabSize, ld)];
-    this.syn1 = new float[Math.multiplyExact(vocabSize, ld)];
-    this.noise = new NoiseDistribution(vocab, config.nsExponent());
-    this.totalWork = (long) config.epochs() * corpus.tokens();
-    // word2vec's initialisation: uniform in [-0.5, 0.5) / dim for the word vectors, zero context vectors.
-    long r = config.seed();
-    for (int w = 0; w < vocabSize; w++) {
-      for (int k = 0; k < dim; k++) {
-        r = next(r);
-        syn0[w * ld + k] = (((r >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
-      }
+    if (weights.vocabSize() != vocabSize || weights.dim() != dim) {
+      throw new IllegalArgumentException("weights of " + weights + " for a vocabulary of " + vocabSize + " words at dim " + dim);
     }
+    this.syn0 = weights.words();
+    this.syn1 = weights.contexts();
+    this.noise = new NoiseDistribution(counts, config.nsExponent());
+    this.passes = passes;
+    this.workBefore = workBefore;
+    this.totalWork = totalWork;
     // Subsampling as the word2vec tool: keep with probability (sqrt(f / t) + 1) t / f, f = count / total.
+    long total = 0;
+    for (long n : counts) {
+      total += n;
+    }
     keep = new int[vocabSize];
-    double threshold = config.sample() * vocab.totalCount();
+    double threshold = config.sample() * total;
     for (int w = 0; w < vocabSize; w++) {
-      double cn = vocab.count(w);
+      double cn = counts[w];
       double p = config.sample() > 0 ? (Math.sqrt(cn / threshold) + 1) * threshold / cn : 1;
       keep[w] = (int) Math.min(65536, Math.ceil(p * 65536));
     }
@@ -86,7 +98,7 @@ final class Trainer {
     return r * 25214903917L + 11;
   }
 
-  /** Words (before subsampling) trained so far, over all epochs and workers. */
+  /** Words (before subsampling) this trainer has trained so far, over all passes and workers. */
   long wordsDone() {
     return done.get();
   }
@@ -95,15 +107,25 @@ final class Trainer {
     return totalWork;
   }
 
+  private double lossTotal;
+  private long lossPairs;
+
+  /** Mean loss per pair over everything drained so far, or NaN. */
+  double meanLoss() {
+    return lossPairs == 0 ? Double.NaN : lossTotal / lossPairs;
+  }
+
   /** The mean loss per trained pair since the last call, or NaN when none. */
   double drainLoss() {
     long n = lossCount.getAndSet(0);
     double s = lossSum.sumThenReset();
+    lossTotal += s;
+    lossPairs += n;
     return n == 0 ? Double.NaN : s / n;
   }
 
   private float alphaAt(long wordsDone) {
-    double progress = wordsDone / (double) (totalWork + 1);
+    double progress = (workBefore + wordsDone) / (double) (totalWork + 1);
     return (float) (c.alpha() * Math.max(1e-4, 1 - progress));
   }
 
@@ -218,7 +240,7 @@ final class Trainer {
     void run() {
       long local = 0;
       float alpha = alphaAt(0);
-      for (int epoch = 0; epoch < c.epochs(); epoch++) {
+      for (int pass = 0; pass < passes; pass++) {
         long pos = from;
         while (pos < to) {
           int n = corpus.sentence(pos, sentence);

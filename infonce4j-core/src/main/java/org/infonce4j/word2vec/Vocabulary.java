@@ -96,6 +96,41 @@ public final class Vocabulary {
     return new Vocabulary(counts.select(chosen));
   }
 
+  /**
+   * A vocabulary counted elsewhere (for example by a distributed job): {@code words[i]} occurs
+   * {@code counts[i]} times. Words must be distinct, counts positive; the order is kept as given.
+   */
+  public static Vocabulary of(String[] words, long[] counts) {
+    if (words.length != counts.length) {
+      throw new IllegalArgumentException(words.length + " words but " + counts.length + " counts");
+    }
+    ByteTable table = new ByteTable();
+    for (int i = 0; i < words.length; i++) {
+      byte[] b = words[i].getBytes(StandardCharsets.UTF_8);
+      if (table.find(b, 0, b.length) >= 0) {
+        throw new IllegalArgumentException("word '" + words[i] + "' appears twice in the vocabulary (at " + table.find(b, 0, b.length)
+            + " and " + i + ")");
+      }
+      if (counts[i] < 1) {
+        throw new IllegalArgumentException("word '" + words[i] + "' has count " + counts[i]);
+      }
+      int id = table.findOrAdd(b, 0, b.length, bad -> {
+        throw new IllegalArgumentException("word " + words.length + " is not valid UTF-8");
+      });
+      table.add(id, counts[i]);
+    }
+    return new Vocabulary(table);
+  }
+
+  /** Every word's count, id order (a copy). */
+  public long[] counts() {
+    long[] c = new long[words.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = table.count(i);
+    }
+    return c;
+  }
+
   /** Number of words. */
   public int size() {
     return words.length;

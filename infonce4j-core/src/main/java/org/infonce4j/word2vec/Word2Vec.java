@@ -55,6 +55,29 @@ public final class Word2Vec {
       double finalLoss,
       String implementation) {}
 
+  /**
+   * What one shard contributed to a distributed run.
+   *
+   * @param words words of the shard processed (before subsampling), over all passes
+   * @param loss  mean loss per trained pair, NaN when none
+   */
+  public record ShardResult(long words, double loss) {}
+
+  /**
+   * Trains {@code weights} in place on one shard, as one participant of a distributed run: the
+   * learning rate follows the whole run's schedule, {@code workBefore} words into {@code totalWork}.
+   * {@code config.threads()} hogwild workers share the shard.
+   *
+   * @param counts the run's vocabulary counts (id order), for subsampling and the noise distribution
+   */
+  public static ShardResult trainShard(Word2VecConfig config, long[] counts, SentenceSource shard, Weights weights, int passes,
+      long workBefore, long totalWork) {
+    Trainer trainer = new Trainer(config, counts, shard, weights, KernelProvider.vectorOps(), passes, workBefore, totalWork);
+    trainer.run(() -> {});
+    trainer.drainLoss();
+    return new ShardResult(trainer.wordsDone(), trainer.meanLoss());
+  }
+
   /** Trains with the temporary encoded corpus in the system's temporary directory. */
   public static Result train(Corpus corpus, Word2VecConfig config, Progress progress) {
     return train(corpus, config, progress, Path.of(System.getProperty("java.io.tmpdir")));
@@ -71,7 +94,9 @@ public final class Word2Vec {
     Vocabulary vocab = Vocabulary.build(corpus, config.minCount(), config.maxVocab());
     VectorOps ops = KernelProvider.vectorOps();
     try (EncodedCorpus encoded = EncodedCorpus.encode(corpus, vocab, config.maxSentence(), workDir)) {
-      Trainer trainer = new Trainer(config, vocab, encoded, ops);
+      long work = (long) config.epochs() * encoded.tokens();
+      Trainer trainer = new Trainer(config, vocab.counts(), encoded, Weights.initial(vocab.size(), config.dim(), config.seed()), ops,
+          config.epochs(), 0, work);
       long t1 = System.nanoTime();
       double[] lastLoss = {Double.NaN};
       trainer.run(() -> {

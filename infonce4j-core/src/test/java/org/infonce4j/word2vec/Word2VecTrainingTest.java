@@ -101,6 +101,50 @@ class Word2VecTrainingTest {
     }
   }
 
+  /**
+   * Two shards trained apart and averaged after every epoch (what the Spark module does) learn the
+   * topics as well as one trainer on everything.
+   */
+  @Test
+  void shardsWithParameterAveragingLearnTheTopics() throws IOException {
+    List<String> lines = topicCorpus(4000, 9);
+    Vocabulary vocab = Vocabulary.build(Corpus.of(write("all.txt", lines)), 1, 0);
+    IdSentences.Builder[] builders = {IdSentences.builder(), IdSentences.builder()};
+    for (int i = 0; i < lines.size(); i++) {
+      builders[i % 2].add(List.of(lines.get(i).split(" ")), vocab, 1000);
+    }
+    IdSentences[] shards = {builders[0].build(), builders[1].build()};
+    assertEquals(vocab.totalCount(), shards[0].tokens() + shards[1].tokens());
+    Word2VecConfig c = small();
+    Weights global = Weights.initial(vocab.size(), c.dim(), c.seed());
+    long total = (long) c.epochs() * vocab.totalCount();
+    long before = 0;
+    for (int epoch = 0; epoch < c.epochs(); epoch++) {
+      float[] words = new float[global.words().length];
+      float[] contexts = new float[global.contexts().length];
+      long round = 0;
+      for (IdSentences shard : shards) {
+        Weights local = global.copy();
+        Word2Vec.ShardResult r = Word2Vec.trainShard(c, vocab.counts(), shard, local, 1, before, total);
+        assertEquals(shard.tokens(), r.words());
+        assertTrue(r.loss() > 0, "loss " + r.loss());
+        for (int q = 0; q < words.length; q++) {
+          words[q] += r.words() * local.words()[q];
+          contexts[q] += r.words() * local.contexts()[q];
+        }
+        round += r.words();
+      }
+      for (int q = 0; q < words.length; q++) {
+        words[q] /= round;
+        contexts[q] /= round;
+      }
+      global = Weights.of(vocab.size(), c.dim(), words, contexts);
+      before += round;
+    }
+    double purity = topicPurity(new WordVectors(vocab.words(), global.wordMatrix()));
+    assertTrue(purity >= 0.9, "averaged shards: purity " + purity);
+  }
+
   @Test
   void lossFalls() throws IOException {
     Path corpus = write("topics.txt", topicCorpus(3000, 3));

@@ -1,0 +1,125 @@
+package org.infonce4j.word2vec;
+
+import java.util.Arrays;
+import org.infonce4j.Matrix;
+import org.infonce4j.kernels.Kernels;
+
+/**
+ * The two matrices word2vec trains: word (input) vectors and context (output) vectors, each
+ * {@code V x dim} stored with rows padded to a multiple of {@link Kernels#PAD} floats (the padding
+ * stays zero). Mutable: the trainer updates them in place, hogwild.
+ */
+public final class Weights {
+  private final int vocabSize;
+  private final int dim;
+  private final int ld;
+  private final float[] words; // V x ld
+  private final float[] contexts; // V x ld
+
+  private Weights(int vocabSize, int dim, float[] words, float[] contexts) {
+    this.vocabSize = vocabSize;
+    this.dim = dim;
+    this.ld = stride(dim);
+    this.words = words;
+    this.contexts = contexts;
+  }
+
+  /** The padded row stride for {@code dim}. */
+  public static int stride(int dim) {
+    return (dim + Kernels.PAD - 1) / Kernels.PAD * Kernels.PAD;
+  }
+
+  /**
+   * word2vec's initialisation: word vectors uniform in {@code [-0.5, 0.5) / dim} from its random
+   * generator seeded with {@code seed}, context vectors zero.
+   */
+  public static Weights initial(int vocabSize, int dim, long seed) {
+    int ld = stride(dim);
+    float[] w = new float[Math.multiplyExact(vocabSize, ld)];
+    long r = seed;
+    for (int v = 0; v < vocabSize; v++) {
+      for (int k = 0; k < dim; k++) {
+        r = Trainer.next(r);
+        w[v * ld + k] = (((r >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
+      }
+    }
+    return new Weights(vocabSize, dim, w, new float[Math.multiplyExact(vocabSize, ld)]);
+  }
+
+  /** Wraps padded arrays (for example received from another process); they are not copied. */
+  public static Weights of(int vocabSize, int dim, float[] words, float[] contexts) {
+    long size = (long) vocabSize * stride(dim);
+    if (words.length != size || contexts.length != size) {
+      throw new IllegalArgumentException("weights for " + vocabSize + " words of dim " + dim + " need " + size + " floats each, got "
+          + words.length + " and " + contexts.length);
+    }
+    return new Weights(vocabSize, dim, words, contexts);
+  }
+
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  /** Row stride of both arrays. */
+  public int stride() {
+    return ld;
+  }
+
+  /** The word vectors, padded rows ({@code V x stride}); live, not a copy. */
+  public float[] words() {
+    return words;
+  }
+
+  /** The context vectors, padded rows ({@code V x stride}); live, not a copy. */
+  public float[] contexts() {
+    return contexts;
+  }
+
+  /** A deep copy. */
+  public Weights copy() {
+    return new Weights(vocabSize, dim, words.clone(), contexts.clone());
+  }
+
+  /** The word vectors without padding as a {@code V x dim} matrix (a copy). */
+  public Matrix wordMatrix() {
+    float[] out = new float[vocabSize * dim]; // V x dim
+    for (int v = 0; v < vocabSize; v++) {
+      System.arraycopy(words, v * ld, out, v * dim, dim);
+    }
+    return new Matrix(vocabSize, dim, out);
+  }
+
+  /** True when every value is finite. */
+  public boolean finite() {
+    for (float x : words) {
+      if (!Float.isFinite(x)) {
+        return false;
+      }
+    }
+    for (float x : contexts) {
+      if (!Float.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "Weights[" + vocabSize + " x " + dim + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Weights w && w.dim == dim && Arrays.equals(w.words, words) && Arrays.equals(w.contexts, contexts);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(words) + Arrays.hashCode(contexts);
+  }
+}
