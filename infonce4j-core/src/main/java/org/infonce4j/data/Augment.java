@@ -1,0 +1,99 @@
+package org.infonce4j.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * SimCLR-style augmentations of small grey images, in plain Java on whole batches (a 28 x 28
+ * image is too small for per-image native calls to pay): random resized crop, horizontal flip,
+ * brightness and contrast jitter, Gaussian noise. Every random choice comes from the generator
+ * passed in, so a seed gives the same views.
+ *
+ * @param minScale   smallest crop area as a share of the image (SimCLR on small images: 0.2)
+ * @param flip       probability of a horizontal flip (0.5)
+ * @param brightness brightness jitter: add a uniform offset in [-b, b] (0.4)
+ * @param contrast   contrast jitter: scale around the mean by a factor in [1 - c, 1 + c] (0.4)
+ * @param noise      standard deviation of added Gaussian noise (0.05); 0 for none
+ */
+public record Augment(double minScale, double flip, double brightness, double contrast, double noise) {
+
+  public Augment {
+    if (!(minScale > 0 && minScale <= 1)) {
+      throw new IllegalArgumentException("minimum crop scale must be in (0, 1], got " + minScale);
+    }
+    if (!(flip >= 0 && flip <= 1) || !(brightness >= 0) || !(contrast >= 0 && contrast < 1) || !(noise >= 0)) {
+      throw new IllegalArgumentException("flip in [0, 1], brightness >= 0, contrast in [0, 1) and noise >= 0 required");
+    }
+  }
+
+  /** The defaults for Fashion-MNIST: crop scale 0.2 to 1, flip 0.5, brightness and contrast 0.4, noise 0.05. */
+  public static Augment defaults() {
+    return new Augment(0.2, 0.5, 0.4, 0.4, 0.05);
+  }
+
+  /** No change at all (crop of the whole image, nothing else). */
+  public static Augment none() {
+    return new Augment(1, 0, 0, 0, 0);
+  }
+
+  /**
+   * One augmented view of images {@code index[0..n)} of {@code split}, written to {@code out}
+   * ({@code n x side x side} floats, grey levels scaled to [0, 1] before jitter, not clipped after
+   * noise).
+   */
+  public void view(FashionMnist.Split split, int[] index, int n, SplittableRandom rnd, float[] out) {
+    int side = FashionMnist.SIDE;
+    float[] src = new float[side * side]; // one image
+    for (int b = 0; b < n; b++) {
+      int base = index[b] * side * side;
+      for (int p = 0; p < side * side; p++) {
+        src[p] = (split.images()[base + p] & 0xff) / 255f;
+      }
+      one(src, side, rnd, out, b * side * side);
+    }
+  }
+
+  /** Augments one {@code side x side} image {@code src} into {@code out[off ..]}. */
+  void one(float[] src, int side, SplittableRandom rnd, float[] out, int off) {
+    // Random resized crop: area share in [minScale, 1], aspect ratio in [3/4, 4/3] (log-uniform).
+    double area = minScale + (1 - minScale) * rnd.nextDouble();
+    double logRatio = Math.log(3.0 / 4) + (Math.log(4.0 / 3) - Math.log(3.0 / 4)) * rnd.nextDouble();
+    double ratio = Math.exp(logRatio);
+    double w = Math.min(side, Math.sqrt(area * side * side * ratio));
+    double h = Math.min(side, Math.sqrt(area * side * side / ratio));
+    double x0 = (side - w) * rnd.nextDouble();
+    double y0 = (side - h) * rnd.nextDouble();
+    boolean mirror = rnd.nextDouble() < flip;
+    double shift = brightness * (2 * rnd.nextDouble() - 1);
+    double scale = 1 + contrast * (2 * rnd.nextDouble() - 1);
+    double mean = 0;
+    for (int y = 0; y < side; y++) {
+      double sy = y0 + (y + 0.5) * h / side - 0.5;
+      for (int x = 0; x < side; x++) {
+        int tx = mirror ? side - 1 - x : x;
+        double sx = x0 + (tx + 0.5) * w / side - 0.5;
+        float v = bilinear(src, side, sx, sy);
+        out[off + y * side + x] = v;
+        mean += v;
+      }
+    }
+    mean /= side * side;
+    for (int p = 0; p < side * side; p++) {
+      double v = (out[off + p] - mean) * scale + mean + shift;
+      if (noise > 0) {
+        v += noise * rnd.nextGaussian();
+      }
+      out[off + p] = (float) v;
+    }
+  }
+
+  private static float bilinear(float[] img, int side, double x, double y) {
+    x = Math.max(0, Math.min(side - 1, x));
+    y = Math.max(0, Math.min(side - 1, y));
+    int x0 = (int) x, y0 = (int) y;
+    int x1 = Math.min(side - 1, x0 + 1), y1 = Math.min(side - 1, y0 + 1);
+    double fx = x - x0, fy = y - y0;
+    double top = img[y0 * side + x0] * (1 - fx) + img[y0 * side + x1] * fx;
+    double bottom = img[y1 * side + x0] * (1 - fx) + img[y1 * side + x1] * fx;
+    return (float) (top * (1 - fy) + bottom * fy);
+  }
+}

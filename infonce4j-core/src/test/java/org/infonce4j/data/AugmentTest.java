@@ -1,0 +1,78 @@
+package org.infonce4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Augmentations: identity when neutral, seeded, and each transform doing what it says. */
+class AugmentTest {
+
+  private static FashionMnist.Split gradient() {
+    byte[] img = new byte[2 * 784]; // 2 images: a horizontal ramp and its mirror
+    for (int y = 0; y < 28; y++) {
+      for (int x = 0; x < 28; x++) {
+        img[y * 28 + x] = (byte) (x * 9);
+        img[784 + y * 28 + x] = (byte) ((27 - x) * 9);
+      }
+    }
+    return new FashionMnist.Split(img, new int[] {0, 1});
+  }
+
+  @Test
+  void neutralSettingsReproduceTheImage() {
+    FashionMnist.Split s = gradient();
+    float[] out = new float[784];
+    Augment.none().view(s, new int[] {0}, 1, new SplittableRandom(1), out);
+    for (int p = 0; p < 784; p++) {
+      assertEquals(s.pixel(0, p), out[p], 1e-6, "pixel " + p);
+    }
+  }
+
+  @Test
+  void aCertainFlipMirrors() {
+    FashionMnist.Split s = gradient();
+    float[] out = new float[784];
+    new Augment(1, 1, 0, 0, 0).view(s, new int[] {0}, 1, new SplittableRandom(1), out);
+    for (int p = 0; p < 784; p++) {
+      assertEquals(s.pixel(1, p), out[p], 1e-6, "pixel " + p);
+    }
+  }
+
+  @Test
+  void seededAndVaried() {
+    FashionMnist.Split s = gradient();
+    float[] a = new float[2 * 784], b = new float[2 * 784], c = new float[2 * 784];
+    Augment aug = Augment.defaults();
+    aug.view(s, new int[] {0, 1}, 2, new SplittableRandom(5), a);
+    aug.view(s, new int[] {0, 1}, 2, new SplittableRandom(5), b);
+    aug.view(s, new int[] {0, 1}, 2, new SplittableRandom(6), c);
+    assertArrayEquals(a, b);
+    assertFalse(Arrays.equals(a, c));
+  }
+
+  @Test
+  void cropsZoomIn() {
+    // A crop of a ramp is a ramp over a narrower range: its values span less than the full one.
+    FashionMnist.Split s = gradient();
+    float[] out = new float[784];
+    new Augment(0.2, 0, 0, 0, 0).view(s, new int[] {0}, 1, new SplittableRandom(3), out);
+    float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
+    for (float v : out) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    assertTrue(max - min < s.pixel(0, 27) - s.pixel(0, 0), "range " + (max - min));
+  }
+
+  @Test
+  void rejectsNonsense() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Augment(0, 0.5, 0, 0, 0));
+    assertTrue(e.getMessage().contains("crop scale"), e.getMessage());
+  }
+}
