@@ -1,0 +1,157 @@
+package org.infonce4j.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.loss.Loss;
+import org.infonce4j.Matrix;
+import org.infonce4j.loss.Batch;
+import org.infonce4j.loss.InfoNce;
+import org.infonce4j.loss.LossResult;
+import org.infonce4j.loss.LossSpec;
+import org.infonce4j.loss.Similarity;
+
+/**
+ * The InfoNCE loss as a DJL {@link Loss}, in three layouts, computed with DJL operations (so
+ * autograd differentiates it), or by the core engine for batches and queues too large for a full
+ * logit matrix ({@link #viaCore}).
+ *
+ * <ul>
+ *   <li>{@link Layout#PAIRS}: predictions {@code [A (N x d), C (N x d)]}, the positive of anchor i
+ *       is candidate i (CLIP's in-batch loss; optionally symmetric);</li>
+ *   <li>{@link Layout#SIMCLR}: predictions {@code [V (2N x d)]}, view i's positive is view
+ *       {@code (i + N) mod 2N}, itself excluded (NT-Xent, 2N - 2 negatives);</li>
+ *   <li>{@link Layout#QUEUE}: predictions {@code [Q (N x d), K (N x d), queue (K x d)]}, MoCo: the
+ *       positive of query i is key i, the queue holds the negatives (no gradient to it).</li>
+ * </ul>
+ * The labels of {@link #evaluate} are ignored.
+ */
+public final class InfoNceLoss extends Loss {
+
+  /** How predictions are laid out. */
+  public enum Layout {
+    PAIRS,
+    SIMCLR,
+    QUEUE
+  }
+
+  private final Layout layout;
+  private final float temperature;
+  private final boolean cosine;
+  private final boolean symmetric;
+
+  /**
+   * @param temperature tau &gt; 0
+   * @param cosine      normalise the embeddings first (cosine similarity) or use raw dot products
+   * @param symmetric   {@link Layout#PAIRS} only: average with the candidate-to-anchor direction
+   */
+  public InfoNceLoss(Layout layout, float temperature, boolean cosine, boolean symmetric) {
+    super("InfoNCE");
+    if (!(temperature > 0) || Float.isInfinite(temperature)) {
+      throw new IllegalArgumentException("temperature must be a finite number > 0, got " + temperature);
+    }
+    if (symmetric && layout != Layout.PAIRS) {
+      throw new IllegalArgumentException("only the PAIRS layout has a symmetric form");
+    }
+    this.layout = layout;
+    this.temperature = temperature;
+    this.cosine = cosine;
+    this.symmetric = symmetric;
+  }
+
+  @Override
+  public NDArray evaluate(NDList labels, NDList predictions) {
+    return switch (layout) {
+      case PAIRS -> pairs(predictions.get(0), predictions.get(1), temperature, cosine, symmetric);
+      case SIMCLR -> simclr(predictions.get(0), temperature, cosine);
+      case QUEUE -> queue(predictions.get(0), predictions.get(1), predictions.get(2), temperature, cosine);
+    };
+  }
+
+  /** Mean in-batch loss of anchors {@code a} against candidates {@code c} (both N x d). */
+  public static NDArray pairs(NDArray a, NDArray c, float tau, boolean cosine, boolean symmetric) {
+    NDArray an = cosine ? a.normalize(2, 1) : a;
+    NDArray cn = cosine ? c.normalize(2, 1) : c;
+    NDArray logits = an.matMul(cn.transpose()).div(tau); // N x N
+    NDArray rows = diagonalCrossEntropy(logits);
+    return symmetric ? rows.add(diagonalCrossEntropy(logits.transpose())).div(2) : rows;
+  }
+
+  /** NT-Xent of {@code 2N x d} views: view i's positive is view (i + N) mod 2N, itself excluded. */
+  public static NDArray simclr(NDArray views, float tau, boolean cosine) {
+    long twoN = views.getShape().get(0);
+    if (twoN % 2 != 0) {
+      throw new IllegalArgumentException("the SimCLR layout needs an even number of views (2N), got " + twoN);
+    }
+    NDManager m = views.getManager();
+    NDArray z = cosine ? views.normalize(2, 1) : views;
+    NDArray logits = z.matMul(z.transpose()).div(tau); // 2N x 2N
+    NDArray self = m.eye((int) twoN).mul(-1e9f); // a view is not its own candidate
+    NDArray logp = logits.add(self).logSoftmax(1);
+    int n = (int) (twoN / 2);
+    int[] partner = new int[(int) twoN];
+    for (int i = 0; i < twoN; i++) {
+      partner[i] = i < n ? i + n : i - n;
+    }
+    NDArray target = m.create(partner).oneHot((int) twoN); // 2N x 2N
+    return logp.mul(target).sum(new int[] {1}).neg().mean();
+  }
+
+  /**
+   * MoCo: logits {@code [q_i . k_i, q_i . queue_j]} / tau, cross-entropy picking the first. The
+   * queue is treated as a constant.
+   */
+  public static NDArray queue(NDArray q, NDArray k, NDArray queue, float tau, boolean cosine) {
+    NDArray qn = cosine ? q.normalize(2, 1) : q;
+    NDArray kn = cosine ? k.normalize(2, 1) : k;
+    NDArray bank = (cosine ? queue.normalize(2, 1) : queue).stopGradient();
+    NDArray pos = qn.mul(kn).sum(new int[] {1}, true); // N x 1
+    NDArray neg = qn.matMul(bank.transpose()); // N x K
+    NDArray logits = pos.concat(neg, 1).div(tau); // N x (1 + K)
+    return logits.logSoftmax(1).get(":, 0").neg().mean();
+  }
+
+  /** Mean over rows of -log softmax(logits)_ii. */
+  private static NDArray diagonalCrossEntropy(NDArray logits) {
+    int n = (int) logits.getShape().get(0);
+    NDArray target = logits.getManager().eye(n);
+    return logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+  }
+
+  /**
+   * The loss computed by the core engine (tiles, never the full logit matrix) with its gradient fed
+   * back to autograd: returns {@code L + sum(E * G) - stopgrad(sum(E * G))} where {@code G} is the
+   * core's gradient for each embedding matrix {@code E}, so the value is the loss and the gradient
+   * reaching {@code anchors} and {@code candidates} is the core's. {@code candidates} is null for
+   * the SimCLR layout; {@code queue} may be null.
+   */
+  public static NDArray viaCore(InfoNce engine, LossSpec spec, NDArray anchors, NDArray candidates, NDArray queue) {
+    Matrix a = matrix(anchors);
+    Batch batch = candidates == null ? Batch.simclr(a) : Batch.of(a, matrix(candidates));
+    if (queue != null) {
+      batch = batch.withQueue(matrix(queue));
+    }
+    LossResult r = engine.compute(batch, spec.withDiagnostics(false));
+    NDManager m = anchors.getManager();
+    NDArray ga = m.create(r.anchorGrad().data(), anchors.getShape());
+    NDArray surrogate = anchors.mul(ga).sum();
+    if (candidates != null) {
+      NDArray gc = m.create(r.candidateGrad().data(), candidates.getShape());
+      surrogate = surrogate.add(candidates.mul(gc).sum());
+    }
+    return surrogate.sub(surrogate.stopGradient()).add((float) r.loss());
+  }
+
+  /** The similarity a spec asks for, as the {@code cosine} flag of the DJL forms. */
+  static boolean cosine(LossSpec spec) {
+    return spec.similarity() == Similarity.COSINE;
+  }
+
+  private static Matrix matrix(NDArray x) {
+    long[] s = x.getShape().getShape();
+    if (s.length != 2) {
+      throw new IllegalArgumentException("embeddings must be 2-D (rows x dim), got shape " + x.getShape());
+    }
+    return new Matrix((int) s[0], (int) s[1], x.toFloatArray());
+  }
+}

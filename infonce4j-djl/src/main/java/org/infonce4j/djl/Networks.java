@@ -1,0 +1,75 @@
+package org.infonce4j.djl;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import java.util.List;
+
+/**
+ * The networks of the image recipes: a small ResNet-style encoder for 1 x 28 x 28 images and the
+ * two-layer projection head that evaluation drops.
+ */
+public final class Networks {
+
+  private Networks() {}
+
+  /**
+   * Stem conv 3x3 (width w) then three stages of {@code blocks} basic residual blocks at widths
+   * w, 2w, 4w (the second and third downsample by 2), global average pooling: a {@code 4w}-d
+   * feature. Width 32, one block per stage: 307k parameters.
+   */
+  public static SequentialBlock encoder(int width, int blocks) {
+    if (width < 1 || blocks < 1) {
+      throw new IllegalArgumentException("encoder width and blocks per stage must be positive, got " + width + " and " + blocks);
+    }
+    SequentialBlock net = new SequentialBlock().add(convBn(width, 3, 1)).add(Activation.reluBlock());
+    int in = width;
+    int[] widths = {width, 2 * width, 4 * width};
+    for (int stage = 0; stage < widths.length; stage++) {
+      for (int b = 0; b < blocks; b++) {
+        int stride = stage > 0 && b == 0 ? 2 : 1;
+        net.add(residual(in, widths[stage], stride));
+        in = widths[stage];
+      }
+    }
+    return net.add(Pool.globalAvgPool2dBlock());
+  }
+
+  /** The feature size of {@link #encoder(int, int)}. */
+  public static int featureSize(int width) {
+    return 4 * width;
+  }
+
+  /** Linear, ReLU, linear: {@code hidden} then {@code out} units. */
+  public static SequentialBlock projector(int hidden, int out) {
+    return new SequentialBlock()
+        .add(Linear.builder().setUnits(hidden).build())
+        .add(Activation.reluBlock())
+        .add(Linear.builder().setUnits(out).build());
+  }
+
+  private static Block convBn(int filters, int kernel, int stride) {
+    return new SequentialBlock()
+        .add(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
+            .optPadding(new Shape(kernel / 2, kernel / 2)).optBias(false).build())
+        .add(BatchNorm.builder().build());
+  }
+
+  /** relu(conv-bn-relu-conv-bn(x) + shortcut(x)), the shortcut a 1x1 conv when the shape changes. */
+  private static Block residual(int in, int out, int stride) {
+    Block body = new SequentialBlock().add(convBn(out, 3, stride)).add(Activation.reluBlock()).add(convBn(out, 3, 1));
+    Block shortcut = stride != 1 || in != out ? convBn(out, 1, stride) : new LambdaBlock(x -> x, "identity");
+    return new SequentialBlock()
+        .add(new ParallelBlock(parts -> new NDList(parts.get(0).singletonOrThrow().add(parts.get(1).singletonOrThrow())),
+            List.of(body, shortcut)))
+        .add(Activation.reluBlock());
+  }
+}

@@ -1,0 +1,146 @@
+package org.infonce4j.djl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Random;
+import java.util.function.Function;
+import org.infonce4j.Matrix;
+import org.infonce4j.loss.Batch;
+import org.infonce4j.loss.InfoNce;
+import org.infonce4j.loss.LossResult;
+import org.infonce4j.loss.LossSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The DJL forms of the loss and the core bridge against the core's double-precision reference. */
+class InfoNceLossTest {
+
+  @BeforeAll
+  static void engine() {
+    DjlEnvironment.start(1);
+  }
+
+  private static float[] gaussian(Random rnd, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) rnd.nextGaussian();
+    }
+    return v;
+  }
+
+  /** Loss value and the gradient reaching {@code inputs} of a DJL loss built by {@code f}. */
+  private static float[][] run(NDManager m, Function<NDArray[], NDArray> f, float[][] inputs, int[][] shapes) {
+    NDArray[] xs = new NDArray[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      xs[i] = m.create(inputs[i], new Shape(shapes[i][0], shapes[i][1]));
+      xs[i].setRequiresGradient(true);
+    }
+    float loss;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray l = f.apply(xs);
+      loss = l.getFloat();
+      gc.backward(l);
+    }
+    float[][] out = new float[inputs.length + 1][];
+    out[0] = new float[] {loss};
+    for (int i = 0; i < inputs.length; i++) {
+      out[i + 1] = xs[i].getGradient().toFloatArray();
+    }
+    return out;
+  }
+
+  private static void close(float[] want, float[] got, double tol, String what) {
+    double scale = 1e-3;
+    for (float v : want) {
+      scale = Math.max(scale, Math.abs(v));
+    }
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], got[i], tol * scale, what + "[" + i + "]");
+    }
+  }
+
+  @Test
+  void pairsAndSymmetricMatchTheReference() {
+    Random rnd = new Random(1);
+    int n = 9, d = 6;
+    float[] a = gaussian(rnd, n * d), c = gaussian(rnd, n * d);
+    for (boolean symmetric : new boolean[] {false, true}) {
+      LossResult want = InfoNce.reference().compute(Batch.of(new Matrix(n, d, a), new Matrix(n, d, c)),
+          LossSpec.cosine(0.1).withSymmetric(symmetric));
+      try (NDManager m = NDManager.newBaseManager()) {
+        float[][] got = run(m, x -> InfoNceLoss.pairs(x[0], x[1], 0.1f, true, symmetric), new float[][] {a, c}, new int[][] {{n, d}, {n, d}});
+        assertEquals(want.loss(), got[0][0], 1e-5 * want.loss(), "loss, symmetric " + symmetric);
+        close(want.anchorGrad().data(), got[1], 1e-4, "dA");
+        close(want.candidateGrad().data(), got[2], 1e-4, "dC");
+      }
+    }
+  }
+
+  @Test
+  void simclrMatchesTheReference() {
+    Random rnd = new Random(2);
+    int views = 12, d = 5;
+    float[] v = gaussian(rnd, views * d);
+    LossResult want = InfoNce.reference().compute(Batch.simclr(new Matrix(views, d, v)), LossSpec.cosine(0.5));
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[][] got = run(m, x -> InfoNceLoss.simclr(x[0], 0.5f, true), new float[][] {v}, new int[][] {{views, d}});
+      assertEquals(want.loss(), got[0][0], 1e-5 * want.loss());
+      close(want.anchorGrad().data(), got[1], 1e-4, "dV");
+    }
+  }
+
+  @Test
+  void queueMatchesTheReference() {
+    Random rnd = new Random(3);
+    int n = 7, k = 13, d = 4;
+    float[] q = gaussian(rnd, n * d), key = gaussian(rnd, n * d), bank = gaussian(rnd, k * d);
+    LossResult want = InfoNce.reference().compute(Batch.of(new Matrix(n, d, q), new Matrix(n, d, key)).withQueue(new Matrix(k, d, bank)),
+        LossSpec.cosine(0.2));
+    // MoCo's loss has only the diagonal keys as in-batch candidates: the reference with the other
+    // keys excluded.
+    org.infonce4j.BitMatrix.Builder ex = org.infonce4j.BitMatrix.builder(n, n);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        if (i != j) {
+          ex.set(i, j);
+        }
+      }
+    }
+    LossResult moco = InfoNce.reference().compute(Batch.of(new Matrix(n, d, q), new Matrix(n, d, key)).withQueue(new Matrix(k, d, bank))
+        .withExcluded(ex.build()), LossSpec.cosine(0.2));
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[][] got = run(m, x -> InfoNceLoss.queue(x[0], x[1], x[2], 0.2f, true), new float[][] {q, key, bank},
+          new int[][] {{n, d}, {n, d}, {k, d}});
+      assertEquals(moco.loss(), got[0][0], 1e-5 * moco.loss());
+      close(moco.anchorGrad().data(), got[1], 1e-4, "dQ");
+      close(moco.candidateGrad().data(), got[2], 1e-4, "dK");
+      for (float g : got[3]) {
+        assertEquals(0f, g, "the queue gets no gradient");
+      }
+      assertTrue(want.loss() > moco.loss(), "in-batch keys add negatives");
+    }
+  }
+
+  @Test
+  void coreBridgeFeedsTheCoreGradientToAutograd() {
+    Random rnd = new Random(4);
+    int n = 10, d = 8;
+    float[] a = gaussian(rnd, n * d), c = gaussian(rnd, n * d);
+    LossSpec spec = LossSpec.cosine(0.1);
+    LossResult want = InfoNce.reference().compute(Batch.of(new Matrix(n, d, a), new Matrix(n, d, c)), spec);
+    try (InfoNce engine = InfoNce.create(2); NDManager m = NDManager.newBaseManager()) {
+      float[][] got = run(m, x -> InfoNceLoss.viaCore(engine, spec, x[0], x[1], null), new float[][] {a, c}, new int[][] {{n, d}, {n, d}});
+      assertEquals(want.loss(), got[0][0], 1e-5 * want.loss());
+      close(want.anchorGrad().data(), got[1], 1e-4, "dA");
+      close(want.candidateGrad().data(), got[2], 1e-4, "dC");
+      float[][] viaDjl = run(m, x -> InfoNceLoss.pairs(x[0], x[1], 0.1f, true, false), new float[][] {a, c}, new int[][] {{n, d}, {n, d}});
+      close(viaDjl[1], got[1], 1e-4, "core vs DJL dA");
+    }
+  }
+}
