@@ -55,6 +55,11 @@ public final class FashionMnist {
     this.test = test;
   }
 
+  /** A dataset of the given splits (images of 28 x 28), for tests and other sources. */
+  public static FashionMnist of(Split train, Split test) {
+    return new FashionMnist(train, test);
+  }
+
   public Split train() {
     return train;
   }

@@ -36,6 +36,7 @@ public final class DjlEnvironment {
     setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    setIfAbsent("ai.djl.pytorch.graph_optimizer", "false"); // TorchScript only; avoids a misleading log line
     Engine engine = Engine.getInstance();
     String preload = System.getenv("LD_PRELOAD");
     boolean goodAllocator = preload != null && (preload.contains("tcmalloc") || preload.contains("jemalloc"));

@@ -1,0 +1,118 @@
+package org.infonce4j.djl;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.infonce4j.Matrix;
+import org.infonce4j.data.Augment;
+import org.infonce4j.data.FashionMnist;
+import org.infonce4j.eval.Geometry;
+import org.infonce4j.eval.Knn;
+import org.infonce4j.eval.LinearProbe;
+import org.infonce4j.io.Json;
+
+/**
+ * The frozen-representation evaluation of the image recipes, on the test split only for scores
+ * (the training split is the kNN memory bank and the probe's training set): weighted kNN (k 200,
+ * t 0.07), the linear probe, and alignment and uniformity (Wang and Isola) of the features.
+ */
+public final class Evaluation {
+
+  /**
+   * Scores of one representation.
+   *
+   * @param name        what was evaluated ("simclr", "raw pixels", ...)
+   * @param knn         kNN accuracy on the test split
+   * @param linear      linear-probe accuracy on the test split
+   * @param alignment   mean squared distance between two augmented views' features (test images)
+   * @param uniformity  log mean Gaussian potential of test features (2000 of them)
+   * @param seconds     time the evaluation took
+   */
+  public record Scores(String name, double knn, double linear, double alignment, double uniformity, double seconds) {
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = Json.object();
+      m.put("name", name);
+      m.put("knn_accuracy", knn);
+      m.put("linear_probe_accuracy", linear);
+      m.put("alignment", alignment);
+      m.put("uniformity", uniformity);
+      m.put("seconds", seconds);
+      return m;
+    }
+  }
+
+  private static final int GEOMETRY_SAMPLE = 2000;
+
+  private Evaluation() {}
+
+  /** Evaluates an encoder's features. */
+  public static Scores encoder(String name, Encoder enc, FashionMnist data, int threads) {
+    long t0 = System.nanoTime();
+    Matrix train = enc.features(data.train());
+    Matrix test = enc.features(data.test());
+    // Alignment: two augmented views of the same test images.
+    int n = Math.min(GEOMETRY_SAMPLE, data.test().size());
+    int[] index = new int[n];
+    for (int i = 0; i < n; i++) {
+      index[i] = i;
+    }
+    int px = FashionMnist.SIDE * FashionMnist.SIDE;
+    float[] a = new float[n * px], b = new float[n * px];
+    SplittableRandom rnd = new SplittableRandom(7);
+    Augment.defaults().view(data.test(), index, n, rnd, a);
+    Augment.defaults().view(data.test(), index, n, rnd, b);
+    double alignment = Geometry.alignment(enc.features(a, n), enc.features(b, n));
+    return scores(name, train, test, data, alignment, threads, t0);
+  }
+
+  /** Evaluates raw pixels (alignment over the same augmented pairs, in pixel space). */
+  public static Scores rawPixels(FashionMnist data, int threads) {
+    long t0 = System.nanoTime();
+    Matrix train = pixels(data.train());
+    Matrix test = pixels(data.test());
+    int n = Math.min(GEOMETRY_SAMPLE, data.test().size());
+    int[] index = new int[n];
+    for (int i = 0; i < n; i++) {
+      index[i] = i;
+    }
+    int px = FashionMnist.SIDE * FashionMnist.SIDE;
+    float[] a = new float[n * px], b = new float[n * px];
+    SplittableRandom rnd = new SplittableRandom(7);
+    Augment.defaults().view(data.test(), index, n, rnd, a);
+    Augment.defaults().view(data.test(), index, n, rnd, b);
+    double alignment = Geometry.alignment(offset(new Matrix(n, px, a)), offset(new Matrix(n, px, b)));
+    return scores("raw pixels", train, test, data, alignment, threads, t0);
+  }
+
+  private static Scores scores(String name, Matrix train, Matrix test, FashionMnist data, double alignment, int threads, long t0) {
+    Knn.Result knn = Knn.evaluate(train, data.train().labels(), test, data.test().labels(), FashionMnist.CLASSES.length, Knn.DEFAULT_K,
+        Knn.DEFAULT_TEMPERATURE, threads);
+    LinearProbe.Result probe = LinearProbe.evaluate(train, data.train().labels(), test, data.test().labels(), FashionMnist.CLASSES.length,
+        LinearProbe.DEFAULT_L2, LinearProbe.DEFAULT_ITERATIONS, threads);
+    double uniformity = Geometry.uniformity(offset(test.rows() > GEOMETRY_SAMPLE ? head(test, GEOMETRY_SAMPLE) : test));
+    return new Scores(name, knn.accuracy(), probe.testAccuracy(), alignment, uniformity, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Matrix pixels(FashionMnist.Split s) {
+    int px = FashionMnist.SIDE * FashionMnist.SIDE;
+    float[] v = new float[s.size() * px]; // n x 784
+    for (int i = 0; i < s.size(); i++) {
+      for (int p = 0; p < px; p++) {
+        v[i * px + p] = s.pixel(i, p);
+      }
+    }
+    return offset(new Matrix(s.size(), px, v));
+  }
+
+  /** Adds a small constant so that no row is the zero vector (cosine needs a direction). */
+  private static Matrix offset(Matrix m) {
+    float[] v = m.data().clone();
+    for (int i = 0; i < v.length; i++) {
+      v[i] += 1e-3f;
+    }
+    return new Matrix(m.rows(), m.cols(), v);
+  }
+
+  private static Matrix head(Matrix m, int rows) {
+    return new Matrix(rows, m.cols(), java.util.Arrays.copyOf(m.data(), rows * m.cols()));
+  }
+}

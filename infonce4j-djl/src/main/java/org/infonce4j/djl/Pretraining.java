@@ -1,0 +1,465 @@
+package org.infonce4j.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.infonce4j.data.Augment;
+import org.infonce4j.data.FashionMnist;
+import org.infonce4j.io.Json;
+import org.infonce4j.loss.InfoNce;
+import org.infonce4j.loss.LossSpec;
+import org.infonce4j.run.RunDirectory;
+
+/**
+ * Trains an image encoder on Fashion-MNIST by one of three methods, epoch by epoch, with a
+ * checkpoint after each (parameters, optimiser state, for MoCo the key encoder and queue) so that
+ * {@code --resume} continues exactly where a stopped run left off:
+ *
+ * <ul>
+ *   <li>{@link Method#SIMCLR}: two augmented views per image, NT-Xent with 2N - 2 negatives;</li>
+ *   <li>{@link Method#MOCO}: MoCo v2, a key encoder following the query encoder as an exponential
+ *       moving average and a FIFO queue of K past keys as negatives;</li>
+ *   <li>{@link Method#SUPERVISED}: the same encoder with a linear classifier and cross-entropy on the
+ *       labels, the upper-bound baseline.</li>
+ * </ul>
+ * SGD with momentum (or LARS), linear warm-up then cosine decay, weight decay on weight tensors.
+ * Every random choice derives from the seed and the epoch, so a resumed run sees the same batches
+ * and augmentations.
+ */
+public final class Pretraining {
+
+  /** The training method. */
+  public enum Method {
+    SIMCLR,
+    MOCO,
+    SUPERVISED
+  }
+
+  /**
+   * Settings; see {@link #defaults(Method)}.
+   *
+   * @param epochs       passes over the training images
+   * @param batch        images per step (SimCLR sees 2 x batch views)
+   * @param temperature  InfoNCE temperature (SimCLR 0.5, MoCo 0.2)
+   * @param lr           base learning rate of SGD
+   * @param momentum     SGD momentum
+   * @param weightDecay  weight decay on weight tensors
+   * @param lars         LARS trust-ratio scaling
+   * @param warmupEpochs linear warm-up length
+   * @param width        encoder width (features are 4 x width)
+   * @param blocks       residual blocks per stage
+   * @param projection   output size of the projection head (its hidden layer is as wide)
+   * @param queue        MoCo's queue length K (need not divide the batch)
+   * @param keyMomentum  MoCo's key-encoder EMA momentum
+   * @param images       training images used (0: all)
+   * @param seed         seed of initialisation, shuffling and augmentation
+   * @param threads      PyTorch intra-op threads
+   * @param coreLoss     compute the loss with the core engine instead of DJL operations
+   */
+  public record Config(Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, boolean lars,
+      double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
+      boolean coreLoss) {
+
+    public Config {
+      if (epochs < 1 || batch < 2 || width < 1 || blocks < 1 || projection < 1 || threads < 1 || queue < 1 || images < 0) {
+        throw new IllegalArgumentException("epochs >= 1, batch >= 2, width, blocks, projection, queue and threads >= 1, images >= 0 required");
+      }
+      if (!(temperature > 0) || !(lr > 0) || !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0) || !(warmupEpochs >= 0)
+          || !(keyMomentum >= 0 && keyMomentum < 1)) {
+        throw new IllegalArgumentException("temperature > 0, lr > 0, momentum and key momentum in [0, 1), weight decay and warm-up >= 0 required");
+      }
+    }
+
+    /** The settings as a JSON-ready map (written to the run's config.json). */
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = Json.object();
+      m.put("recipe", method.name().toLowerCase(Locale.ROOT));
+      m.put("epochs", epochs);
+      m.put("batch", batch);
+      m.put("temperature", temperature);
+      m.put("lr", lr);
+      m.put("momentum", momentum);
+      m.put("weight_decay", weightDecay);
+      m.put("lars", lars);
+      m.put("warmup_epochs", warmupEpochs);
+      m.put("width", width);
+      m.put("blocks", blocks);
+      m.put("projection", projection);
+      m.put("queue", queue);
+      m.put("key_momentum", keyMomentum);
+      m.put("images", images);
+      m.put("seed", seed);
+      m.put("threads", threads);
+      m.put("core_loss", coreLoss);
+      return m;
+    }
+  }
+
+  /** Defaults that train in a few minutes per epoch on two cores. */
+  public static Config defaults(Method method) {
+    return switch (method) {
+      case SIMCLR -> new Config(method, 1, 256, 0.5, 0.3, 0.9, 1e-4, false, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
+          Runtime.getRuntime().availableProcessors(), false);
+      case MOCO -> new Config(method, 1, 256, 0.2, 0.3, 0.9, 1e-4, false, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
+          Runtime.getRuntime().availableProcessors(), false);
+      case SUPERVISED -> new Config(method, 1, 256, 1, 0.1, 0.9, 5e-4, false, 0.2, 32, 1, 10, 4096, 0.99, 0, 42,
+          Runtime.getRuntime().availableProcessors(), false);
+    };
+  }
+
+  /**
+   * One epoch's record.
+   *
+   * @param epoch          1-based
+   * @param loss           mean training loss
+   * @param imagesPerSecond source images per second of training steps
+   * @param lr             learning rate at the end of the epoch
+   * @param seconds        wall time of the epoch
+   */
+  public record EpochLog(int epoch, double loss, double imagesPerSecond, double lr, double seconds) {
+    Map<String, Object> toMap() {
+      Map<String, Object> m = Json.object();
+      m.put("epoch", epoch);
+      m.put("loss", loss);
+      m.put("images_per_second", imagesPerSecond);
+      m.put("lr", lr);
+      m.put("seconds", seconds);
+      return m;
+    }
+  }
+
+  /** Called after every step from the training thread. */
+  @FunctionalInterface
+  public interface Progress {
+    void step(int epoch, long step, long stepsPerEpoch, double loss, double imagesPerSecond);
+  }
+
+  /**
+   * The outcome: the trained encoder (the caller closes it) and the epochs' records (those of earlier
+   * sessions included when resumed).
+   */
+  public record Trained(Encoder encoder, List<EpochLog> epochs) {}
+
+  private static final int MAGIC = 0x1CE4_0001;
+
+  private Pretraining() {}
+
+  /** A freshly initialised encoder of {@code c}'s shape (the random-initialisation baseline). */
+  public static Encoder initial(Config c) {
+    DjlEnvironment.start(c.threads());
+    Engine.getInstance().setRandomSeed((int) c.seed());
+    return new Encoder(c.width(), c.blocks(), head(c), c.batch());
+  }
+
+  private static SequentialBlock head(Config c) {
+    return c.method() == Method.SUPERVISED
+        ? new SequentialBlock().add(Linear.builder().setUnits(FashionMnist.CLASSES.length).build())
+        : Networks.projector(c.projection(), c.projection());
+  }
+
+  /**
+   * Trains on {@code data}; with a run directory, checkpoints every epoch and, when the directory
+   * holds checkpoints, resumes after the latest.
+   */
+  public static Trained train(Config c, FashionMnist.Split data, RunDirectory run, Progress progress) {
+    Encoder enc = initial(c);
+    try {
+      return new Session(c, data, enc, run, progress).run();
+    } catch (RuntimeException | Error e) {
+      enc.close();
+      throw e;
+    }
+  }
+
+  /** One training session's state. */
+  private static final class Session {
+    private final Config c;
+    private final FashionMnist.Split data;
+    private final Encoder enc;
+    private final RunDirectory run;
+    private final Progress progress;
+    private final Sgd sgd;
+    private final int n;
+    private final long stepsPerEpoch;
+    private final Augment augment = Augment.defaults();
+    private final List<EpochLog> logs = new ArrayList<>();
+    private final InfoNce core;
+    // MoCo
+    private Encoder keys;
+    private NDArray queue; // K x projection, unit rows
+    private int queuePointer;
+
+    Session(Config c, FashionMnist.Split data, Encoder enc, RunDirectory run, Progress progress) {
+      this.c = c;
+      this.data = data;
+      this.enc = enc;
+      this.run = run;
+      this.progress = progress;
+      this.n = c.images() > 0 ? Math.min(c.images(), data.size()) : data.size();
+      if (n < c.batch()) {
+        throw new IllegalArgumentException("the batch (" + c.batch() + ") is larger than the training images (" + n + ")");
+      }
+      this.stepsPerEpoch = n / c.batch(); // the last partial batch is dropped: shapes stay fixed
+      this.sgd = new Sgd(enc.trainable(), enc.manager(), (float) c.momentum(), (float) c.weightDecay(), c.lars());
+      this.core = c.coreLoss() ? InfoNce.create(c.threads()) : null;
+      if (c.method() == Method.MOCO) {
+        Engine.getInstance().setRandomSeed((int) c.seed());
+        keys = new Encoder(c.width(), c.blocks(), head(c), c.batch());
+        copy(enc, keys);
+        keys.network().freezeParameters(true);
+        SplittableRandom r = new SplittableRandom(c.seed() ^ 0x9E3779B97F4A7C15L);
+        float[] init = new float[c.queue() * c.projection()];
+        for (int i = 0; i < init.length; i++) {
+          init[i] = (float) r.nextGaussian();
+        }
+        queue = keys.manager().create(init, new Shape(c.queue(), c.projection())).normalize(2, 1);
+      }
+    }
+
+    Trained run() {
+      int start = 0;
+      if (run != null && run.latestCheckpoint().isPresent()) {
+        start = run.latestCheckpoint().getAsInt();
+        restore(start);
+      }
+      for (int epoch = start + 1; epoch <= c.epochs(); epoch++) {
+        logs.add(epoch(epoch));
+        if (run != null) {
+          int e = epoch;
+          run.writeCheckpoint(epoch, out -> save(new DataOutputStream(out), e));
+          run.writeJson("epochs.json", logs.stream().map(EpochLog::toMap).toList());
+        }
+      }
+      if (core != null) {
+        core.close();
+      }
+      if (keys != null) {
+        keys.close();
+      }
+      return new Trained(enc, List.copyOf(logs));
+    }
+
+    private EpochLog epoch(int epoch) {
+      SplittableRandom rnd = new SplittableRandom(c.seed() * 1_000_003L + epoch);
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      for (int i = n - 1; i > 0; i--) {
+        int j = rnd.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      int side = FashionMnist.SIDE;
+      int b = c.batch();
+      float[] views = new float[2 * b * side * side]; // 2B x 784: first views then second views
+      int[] index = new int[b];
+      long warmup = Math.round(c.warmupEpochs() * stepsPerEpoch);
+      long total = c.epochs() * stepsPerEpoch;
+      double lossSum = 0;
+      float lr = 0;
+      long t0 = System.nanoTime();
+      for (long s = 0; s < stepsPerEpoch; s++) {
+        System.arraycopy(order, (int) (s * b), index, 0, b);
+        long global = (epoch - 1) * stepsPerEpoch + s;
+        lr = Sgd.cosineWithWarmup((float) c.lr(), global, warmup, total);
+        float loss;
+        try (NDManager step = enc.manager().newSubManager()) {
+          loss = switch (c.method()) {
+            case SIMCLR -> simclrStep(step, index, views, rnd);
+            case MOCO -> mocoStep(step, index, views, rnd);
+            case SUPERVISED -> supervisedStep(step, index, views, rnd);
+          };
+          sgd.step(lr);
+          if (keys != null) {
+            momentumUpdate();
+          }
+        }
+        if (!Float.isFinite(loss)) {
+          throw new IllegalStateException("training diverged at epoch " + epoch + ", step " + s + " (loss " + loss + "); lower --lr");
+        }
+        lossSum += loss;
+        if (progress != null) {
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          progress.step(epoch, s + 1, stepsPerEpoch, loss, (s + 1) * b / seconds);
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      return new EpochLog(epoch, lossSum / stepsPerEpoch, stepsPerEpoch * b / seconds, lr, seconds);
+    }
+
+    private float simclrStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
+      int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
+      float[] one = new float[b * px];
+      augment.view(data, index, b, rnd, one);
+      System.arraycopy(one, 0, views, 0, b * px);
+      augment.view(data, index, b, rnd, one);
+      System.arraycopy(one, 0, views, b * px, b * px);
+      NDArray x = Encoder.images(step, views, 2 * b);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray z = enc.forward(new ParameterStore(step, false), x, true); // 2B x projection
+        NDArray loss = core == null ? InfoNceLoss.simclr(z, (float) c.temperature(), true)
+            : InfoNceLoss.viaCore(core, LossSpec.cosine(c.temperature()), z, null, null);
+        gc.backward(loss);
+        return loss.getFloat();
+      }
+    }
+
+    private float mocoStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
+      int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
+      float[] q = new float[b * px], k = new float[b * px];
+      augment.view(data, index, b, rnd, q);
+      augment.view(data, index, b, rnd, k);
+      NDArray kz = keys.forward(new ParameterStore(step, false), Encoder.images(step, k, b), true).normalize(2, 1);
+      NDArray bank = queue.duplicate();
+      bank.attach(step);
+      float value;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray qz = enc.forward(new ParameterStore(step, false), Encoder.images(step, q, b), true);
+        NDArray loss = core == null ? InfoNceLoss.queue(qz, kz, bank, (float) c.temperature(), true)
+            : InfoNceLoss.viaCore(core, LossSpec.cosine(c.temperature()), qz, kz.stopGradient(), bank);
+        gc.backward(loss);
+        value = loss.getFloat();
+      }
+      enqueue(kz);
+      return value;
+    }
+
+    private float supervisedStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
+      int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
+      float[] x = new float[b * px];
+      augment.view(data, index, b, rnd, x);
+      float[] y = new float[b];
+      for (int i = 0; i < b; i++) {
+        y[i] = data.labels()[index[i]];
+      }
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray logits = enc.forward(new ParameterStore(step, false), Encoder.images(step, x, b), true);
+        NDArray target = step.create(y).toType(ai.djl.ndarray.types.DataType.INT32, false).oneHot(FashionMnist.CLASSES.length);
+        NDArray loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+        gc.backward(loss);
+        return loss.getFloat();
+      }
+    }
+
+    /** Writes the batch's keys into the queue, oldest first out, wrapping around. */
+    private void enqueue(NDArray kz) {
+      int b = (int) kz.getShape().get(0);
+      int cap = c.queue();
+      int from = 0;
+      while (from < b) {
+        int run = Math.min(b - from, cap - queuePointer);
+        queue.set(new NDIndex("{}:{}", queuePointer, queuePointer + run), kz.get(new NDIndex("{}:{}", from, from + run)));
+        queuePointer = (queuePointer + run) % cap;
+        from += run;
+      }
+    }
+
+    /** key = m key + (1 - m) query, parameter by parameter. */
+    private void momentumUpdate() {
+      float m = (float) c.keyMomentum();
+      List<Parameter> q = allParameters(enc);
+      List<Parameter> k = allParameters(keys);
+      for (int i = 0; i < q.size(); i++) {
+        NDArray kv = k.get(i).getArray();
+        NDArray qv = q.get(i).getArray();
+        try (NDManager tmp = kv.getManager().newSubManager()) {
+          NDArray scaled = qv.mul(1 - m);
+          scaled.attach(tmp);
+          kv.muli(m).addi(scaled);
+        }
+      }
+    }
+
+    private void save(DataOutputStream out, int epoch) throws IOException {
+      out.writeInt(MAGIC);
+      out.writeInt(epoch);
+      out.writeUTF(Json.write(c.toMap()));
+      out.writeUTF(Json.write(logs.stream().map(EpochLog::toMap).toList()));
+      enc.save(out);
+      sgd.save(out);
+      if (keys != null) {
+        keys.save(out);
+        out.writeInt(queuePointer);
+        float[] qd = queue.toFloatArray();
+        out.writeInt(qd.length);
+        for (float v : qd) {
+          out.writeFloat(v);
+        }
+      }
+      out.flush();
+    }
+
+    private void restore(int epoch) {
+      java.nio.file.Path file = run.checkpoint(epoch);
+      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        if (in.readInt() != MAGIC) {
+          throw new IllegalArgumentException(file + ": not an infonce4j checkpoint");
+        }
+        int stored = in.readInt();
+        if (stored != epoch) {
+          throw new IllegalArgumentException(file + ": holds epoch " + stored + ", expected " + epoch);
+        }
+        in.readUTF(); // the settings; the run directory has already compared them
+        for (Object o : org.infonce4j.io.JsonReader.parse(in.readUTF()) instanceof List<?> l ? l : List.of()) {
+          Map<?, ?> m = (Map<?, ?>) o;
+          logs.add(new EpochLog(((Number) m.get("epoch")).intValue(), num(m.get("loss")), num(m.get("images_per_second")), num(m.get("lr")),
+              num(m.get("seconds"))));
+        }
+        enc.load(in);
+        sgd.load(in);
+        if (keys != null) {
+          keys.load(in);
+          queuePointer = in.readInt();
+          int len = in.readInt();
+          float[] qd = new float[len];
+          for (int i = 0; i < len; i++) {
+            qd[i] = in.readFloat();
+          }
+          queue.set(qd);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static double num(Object o) {
+    return o == null ? Double.NaN : ((Number) o).doubleValue();
+  }
+
+  private static List<Parameter> allParameters(Encoder e) {
+    List<Parameter> out = new ArrayList<>();
+    for (ai.djl.util.Pair<String, Parameter> p : e.network().getParameters()) {
+      out.add(p.getValue());
+    }
+    return out;
+  }
+
+  private static void copy(Encoder from, Encoder to) {
+    List<Parameter> a = allParameters(from);
+    List<Parameter> b = allParameters(to);
+    for (int i = 0; i < a.size(); i++) {
+      a.get(i).getArray().copyTo(b.get(i).getArray());
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package org.infonce4j.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.infonce4j.Matrix;
+import org.infonce4j.data.FashionMnist;
+import org.infonce4j.run.RunDirectory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recipes on tiny synthetic images (a bright square whose position is the class, plus noise):
+ * the loss falls, a resumed run ends where an uninterrupted one does, MoCo's queue and key encoder
+ * work, and evaluation scores only held-out images.
+ */
+class PretrainingTest {
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void engine() {
+    DjlEnvironment.start(1);
+  }
+
+  /** {@code n} images in 4 classes: a 8 x 8 square at one of four places, noisy background. */
+  static FashionMnist.Split squares(int n, long seed) {
+    Random rnd = new Random(seed);
+    byte[] img = new byte[n * 784];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      int c = rnd.nextInt(4);
+      labels[i] = c;
+      int x0 = 3 + (c % 2) * 14 + rnd.nextInt(3), y0 = 3 + (c / 2) * 14 + rnd.nextInt(3);
+      for (int p = 0; p < 784; p++) {
+        int x = p % 28, y = p / 28;
+        boolean in = x >= x0 && x < x0 + 8 && y >= y0 && y < y0 + 8;
+        img[i * 784 + p] = (byte) (in ? 200 + rnd.nextInt(56) : rnd.nextInt(40));
+      }
+    }
+    return new FashionMnist.Split(img, labels);
+  }
+
+  private static Pretraining.Config tiny(Pretraining.Method method, int epochs) {
+    Pretraining.Config d = Pretraining.defaults(method);
+    return new Pretraining.Config(method, epochs, 32, d.temperature(), 0.05, 0.9, d.weightDecay(), false, 0.0, 4, 1, 16, 50, 0.9, 0, 3, 1,
+        false);
+  }
+
+  private static float[] parameters(Encoder e) {
+    Matrix m = e.features(squares(16, 99));
+    return m.data();
+  }
+
+  @Test
+  void simclrLossFalls() {
+    FashionMnist.Split data = squares(256, 1);
+    Pretraining.Trained t = Pretraining.train(tiny(Pretraining.Method.SIMCLR, 4), data, null, null);
+    try (Encoder e = t.encoder()) {
+      List<Pretraining.EpochLog> logs = t.epochs();
+      assertEquals(4, logs.size());
+      assertTrue(logs.get(3).loss() < logs.get(0).loss(), "loss per epoch: " + logs);
+      assertTrue(logs.get(0).loss() < Math.log(2 * 32 - 1) + 0.5, "starts near log(2N - 1): " + logs.get(0).loss());
+    }
+  }
+
+  @Test
+  void resumedRunEndsWhereAnUninterruptedOneDoes() {
+    FashionMnist.Split data = squares(128, 2);
+    for (Pretraining.Method method : Pretraining.Method.values()) {
+      Pretraining.Config c = tiny(method, 3);
+      float[] straight;
+      try (Encoder e = Pretraining.train(c, data, RunDirectory.start(dir.resolve(method + "-a"), c.toMap(), false), null).encoder()) {
+        straight = parameters(e);
+      }
+      Path runB = dir.resolve(method + "-b");
+      RunDirectory first = RunDirectory.start(runB, c.toMap(), false);
+      RuntimeException stop = assertThrows(RuntimeException.class, () -> Pretraining.train(c, data, first, (epoch, step, steps, loss, ips) -> {
+        if (epoch == 2) {
+          throw new IllegalStateException("stopped");
+        }
+      }));
+      assertEquals("stopped", stop.getMessage());
+      assertEquals(1, first.latestCheckpoint().getAsInt());
+      Pretraining.Trained resumed = Pretraining.train(c, data, RunDirectory.start(runB, c.toMap(), true), null);
+      try (Encoder e = resumed.encoder()) {
+        assertEquals(3, resumed.epochs().size(), "the first epoch's record survives the restart");
+        assertArrayEquals(straight, parameters(e), method + ": resumed and uninterrupted runs differ");
+      }
+    }
+  }
+
+  @Test
+  void evaluationScoresHeldOutImagesOnly() {
+    FashionMnist.Split train = squares(400, 3);
+    FashionMnist.Split test = squares(200, 4);
+    Pretraining.Trained t = Pretraining.train(tiny(Pretraining.Method.MOCO, 3), train, null, null);
+    try (Encoder e = t.encoder()) {
+      FashionMnist data = FashionMnist.of(train, test);
+      Evaluation.Scores s = Evaluation.encoder("moco", e, data, 1);
+      assertTrue(s.knn() > 0.5 && s.linear() > 0.5, "4 easy classes: " + s);
+      // Scoring the training images against themselves would make kNN near perfect; the test split
+      // differs, and swapping in other labels for the test split must change the score.
+      int[] shuffled = test.labels().clone();
+      for (int i = 0; i < shuffled.length; i++) {
+        shuffled[i] = (shuffled[i] + 1) % 4;
+      }
+      Evaluation.Scores wrong = Evaluation.encoder("moco", e, FashionMnist.of(train, new FashionMnist.Split(test.images(), shuffled)), 1);
+      assertTrue(wrong.knn() < s.knn() - 0.3, "test labels matter: " + wrong.knn() + " vs " + s.knn());
+    }
+  }
+}
