@@ -13,8 +13,16 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Contrastive learning on the JVM, built on the InfoNCE loss.",
-    subcommands = {LossCommand.class, BenchCommand.class, Word2VecCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SimclrCommand.class, MocoCommand.class, EvalCommand.class, LossCommand.class, BenchCommand.class, Word2VecCommand.class,
+      CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+  /** DJL's informational lines (thread counts, engine loading) are noise on the command line; ours say what matters. */
+  private static final java.util.logging.Logger DJL_LOG = java.util.logging.Logger.getLogger("ai.djl");
+
+  static {
+    DJL_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

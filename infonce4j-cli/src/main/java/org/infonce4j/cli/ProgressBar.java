@@ -14,11 +14,17 @@ final class ProgressBar {
   private final long intervalNanos;
   private long last;
   private boolean drawn;
+  private String label = "";
 
   ProgressBar(PrintWriter err, String unit, long intervalMillis) {
     this.err = err;
     this.unit = unit;
     this.intervalNanos = intervalMillis * 1_000_000L;
+  }
+
+  /** Text shown before the bar (for example "simclr epoch 2/5"). */
+  void label(String text) {
+    label = text.isEmpty() ? "" : text + " ";
   }
 
   /** Redraws when the interval has passed (or {@code force}). */
@@ -37,7 +43,7 @@ final class ProgressBar {
     }
     bar.append(']');
     double eta = perSecond > 0 ? (total - done) / perSecond : Double.NaN;
-    err.print(String.format(Locale.ROOT, "\r%s %5.1f%% %,.0f %s/s%s  ETA %s   ", bar, 100 * f, perSecond, unit,
+    err.print(String.format(Locale.ROOT, "\r%s%s %5.1f%% %,.0f %s/s%s  ETA %s   ", label, bar, 100 * f, perSecond, unit,
         Double.isNaN(loss) ? "" : String.format(Locale.ROOT, "  loss %.4f", loss), duration(eta)));
     err.flush();
   }

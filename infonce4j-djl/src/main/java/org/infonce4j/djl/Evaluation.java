@@ -64,6 +64,16 @@ public final class Evaluation {
     return scores(name, train, test, data, alignment, threads, t0);
   }
 
+  /**
+   * A cheap per-epoch score for training curves: weighted kNN accuracy on the test split with the
+   * first {@code bank} training images as the memory bank (the final evaluation uses all of them).
+   */
+  public static java.util.function.ToDoubleFunction<Encoder> monitor(FashionMnist data, int bank, int threads) {
+    FashionMnist.Split memory = data.train().head(Math.min(bank, data.train().size()));
+    return enc -> Knn.evaluate(enc.features(memory), memory.labels(), enc.features(data.test()), data.test().labels(),
+        FashionMnist.CLASSES.length, Knn.DEFAULT_K, Knn.DEFAULT_TEMPERATURE, threads).accuracy();
+  }
+
   /** Evaluates raw pixels (alignment over the same augmented pairs, in pixel space). */
   public static Scores rawPixels(FashionMnist data, int threads) {
     long t0 = System.nanoTime();

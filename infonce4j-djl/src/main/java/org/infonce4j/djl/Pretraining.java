@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.infonce4j.data.Augment;
 import org.infonce4j.data.FashionMnist;
 import org.infonce4j.io.Json;
@@ -88,6 +89,46 @@ public final class Pretraining {
       }
     }
 
+    /** The settings stored by {@link #toMap()} (a run's config.json). */
+    public static Config fromMap(Map<String, Object> m) {
+      try {
+        return new Config(Method.valueOf(((String) m.get("recipe")).toUpperCase(Locale.ROOT)), integer(m, "epochs"), integer(m, "batch"),
+            number(m, "temperature"), number(m, "lr"), number(m, "momentum"), number(m, "weight_decay"), (Boolean) m.get("lars"),
+            number(m, "warmup_epochs"), integer(m, "width"), integer(m, "blocks"), integer(m, "projection"), integer(m, "queue"),
+            number(m, "key_momentum"), integer(m, "images"), ((Number) m.get("seed")).longValue(), integer(m, "threads"),
+            (Boolean) m.get("core_loss"));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("not the settings of an image recipe (" + e.getMessage() + "): " + m, e);
+      }
+    }
+
+    private static int integer(Map<String, Object> m, String key) {
+      return ((Number) java.util.Objects.requireNonNull(m.get(key), "missing '" + key + "'")).intValue();
+    }
+
+    private static double number(Map<String, Object> m, String key) {
+      return ((Number) java.util.Objects.requireNonNull(m.get(key), "missing '" + key + "'")).doubleValue();
+    }
+
+    /** The same settings with another seed, epochs and threads (for baselines and sweeps). */
+    public Config withMethod(Method m) {
+      Config d = defaults(m);
+      return new Config(m, epochs, batch, d.temperature, d.lr, momentum, d.weightDecay, lars, warmupEpochs, width, blocks,
+          m == Method.SUPERVISED ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss);
+    }
+
+    /** The same settings with other epochs. */
+    public Config withEpochs(int e) {
+      return new Config(method, e, batch, temperature, lr, momentum, weightDecay, lars, warmupEpochs, width, blocks, projection, queue,
+          keyMomentum, images, seed, threads, coreLoss);
+    }
+
+    /** The same settings with another queue length. */
+    public Config withQueue(int k) {
+      return new Config(method, epochs, batch, temperature, lr, momentum, weightDecay, lars, warmupEpochs, width, blocks, projection, k,
+          keyMomentum, images, seed, threads, coreLoss);
+    }
+
     /** The settings as a JSON-ready map (written to the run's config.json). */
     public Map<String, Object> toMap() {
       Map<String, Object> m = Json.object();
@@ -133,18 +174,39 @@ public final class Pretraining {
    * @param imagesPerSecond source images per second of training steps
    * @param lr             learning rate at the end of the epoch
    * @param seconds        wall time of the epoch
+   * @param monitor        the monitor's score after the epoch (NaN without a monitor)
+   * @param trace          mean loss of consecutive windows of {@link #TRACE_WINDOW} steps
    */
-  public record EpochLog(int epoch, double loss, double imagesPerSecond, double lr, double seconds) {
-    Map<String, Object> toMap() {
+  public record EpochLog(int epoch, double loss, double imagesPerSecond, double lr, double seconds, double monitor, double[] trace) {
+    public Map<String, Object> toMap() {
       Map<String, Object> m = Json.object();
       m.put("epoch", epoch);
       m.put("loss", loss);
       m.put("images_per_second", imagesPerSecond);
       m.put("lr", lr);
       m.put("seconds", seconds);
+      m.put("monitor", Double.isNaN(monitor) ? null : monitor);
+      List<Double> t = new ArrayList<>();
+      for (double v : trace) {
+        t.add(v);
+      }
+      m.put("trace", t);
       return m;
     }
+
+    static EpochLog fromMap(Map<?, ?> m) {
+      List<?> t = m.get("trace") instanceof List<?> l ? l : List.of();
+      double[] trace = new double[t.size()];
+      for (int i = 0; i < trace.length; i++) {
+        trace[i] = num(t.get(i));
+      }
+      return new EpochLog(((Number) m.get("epoch")).intValue(), num(m.get("loss")), num(m.get("images_per_second")), num(m.get("lr")),
+          num(m.get("seconds")), num(m.get("monitor")), trace);
+    }
   }
+
+  /** Steps per point of an epoch's loss trace. */
+  public static final int TRACE_WINDOW = 10;
 
   /** Called after every step from the training thread. */
   @FunctionalInterface
@@ -158,7 +220,7 @@ public final class Pretraining {
    */
   public record Trained(Encoder encoder, List<EpochLog> epochs) {}
 
-  private static final int MAGIC = 0x1CE4_0001;
+  private static final int MAGIC = 0x1CE4_0002;
 
   private Pretraining() {}
 
@@ -180,9 +242,18 @@ public final class Pretraining {
    * holds checkpoints, resumes after the latest.
    */
   public static Trained train(Config c, FashionMnist.Split data, RunDirectory run, Progress progress) {
+    return train(c, data, run, progress, null);
+  }
+
+  /**
+   * As {@link #train(Config, FashionMnist.Split, RunDirectory, Progress)}, scoring the encoder with
+   * {@code monitor} after every epoch (for example kNN accuracy on held-out images); the score is
+   * kept in the epoch's record and its checkpoint.
+   */
+  public static Trained train(Config c, FashionMnist.Split data, RunDirectory run, Progress progress, ToDoubleFunction<Encoder> monitor) {
     Encoder enc = initial(c);
     try {
-      return new Session(c, data, enc, run, progress).run();
+      return new Session(c, data, enc, run, progress, monitor).run();
     } catch (RuntimeException | Error e) {
       enc.close();
       throw e;
@@ -196,6 +267,7 @@ public final class Pretraining {
     private final Encoder enc;
     private final RunDirectory run;
     private final Progress progress;
+    private final ToDoubleFunction<Encoder> monitor;
     private final Sgd sgd;
     private final int n;
     private final long stepsPerEpoch;
@@ -207,8 +279,9 @@ public final class Pretraining {
     private NDArray queue; // K x projection, unit rows
     private int queuePointer;
 
-    Session(Config c, FashionMnist.Split data, Encoder enc, RunDirectory run, Progress progress) {
+    Session(Config c, FashionMnist.Split data, Encoder enc, RunDirectory run, Progress progress, ToDoubleFunction<Encoder> monitor) {
       this.c = c;
+      this.monitor = monitor;
       this.data = data;
       this.enc = enc;
       this.run = run;
@@ -276,6 +349,7 @@ public final class Pretraining {
       long warmup = Math.round(c.warmupEpochs() * stepsPerEpoch);
       long total = c.epochs() * stepsPerEpoch;
       double lossSum = 0;
+      double[] trace = new double[(int) ((stepsPerEpoch + TRACE_WINDOW - 1) / TRACE_WINDOW)];
       float lr = 0;
       long t0 = System.nanoTime();
       for (long s = 0; s < stepsPerEpoch; s++) {
@@ -298,13 +372,15 @@ public final class Pretraining {
           throw new IllegalStateException("training diverged at epoch " + epoch + ", step " + s + " (loss " + loss + "); lower --lr");
         }
         lossSum += loss;
+        trace[(int) (s / TRACE_WINDOW)] += loss / (double) Math.min(TRACE_WINDOW, stepsPerEpoch - s / TRACE_WINDOW * TRACE_WINDOW);
         if (progress != null) {
           double seconds = (System.nanoTime() - t0) / 1e9;
           progress.step(epoch, s + 1, stepsPerEpoch, loss, (s + 1) * b / seconds);
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new EpochLog(epoch, lossSum / stepsPerEpoch, stepsPerEpoch * b / seconds, lr, seconds);
+      double score = monitor == null ? Double.NaN : monitor.applyAsDouble(enc);
+      return new EpochLog(epoch, lossSum / stepsPerEpoch, stepsPerEpoch * b / seconds, lr, seconds, score, trace);
     }
 
     private float simclrStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
@@ -394,7 +470,7 @@ public final class Pretraining {
       out.writeInt(MAGIC);
       out.writeInt(epoch);
       out.writeUTF(Json.write(c.toMap()));
-      out.writeUTF(Json.write(logs.stream().map(EpochLog::toMap).toList()));
+      writeLong(out, Json.write(logs.stream().map(EpochLog::toMap).toList()));
       enc.save(out);
       sgd.save(out);
       if (keys != null) {
@@ -420,10 +496,8 @@ public final class Pretraining {
           throw new IllegalArgumentException(file + ": holds epoch " + stored + ", expected " + epoch);
         }
         in.readUTF(); // the settings; the run directory has already compared them
-        for (Object o : org.infonce4j.io.JsonReader.parse(in.readUTF()) instanceof List<?> l ? l : List.of()) {
-          Map<?, ?> m = (Map<?, ?>) o;
-          logs.add(new EpochLog(((Number) m.get("epoch")).intValue(), num(m.get("loss")), num(m.get("images_per_second")), num(m.get("lr")),
-              num(m.get("seconds"))));
+        for (Object o : org.infonce4j.io.JsonReader.parse(readLong(in)) instanceof List<?> l ? l : List.of()) {
+          logs.add(EpochLog.fromMap((Map<?, ?>) o));
         }
         enc.load(in);
         sgd.load(in);
@@ -440,6 +514,50 @@ public final class Pretraining {
       } catch (IOException e) {
         throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
       }
+    }
+  }
+
+  /** Strings past writeUTF's 64 KB (the epochs' loss traces grow with the run). */
+  private static void writeLong(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readLong(DataInputStream in) throws IOException {
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The encoder of a run's latest checkpoint (with its settings and epoch records), for evaluation.
+   *
+   * @throws IllegalArgumentException when the run has no checkpoint or is not an image recipe's
+   */
+  public static Trained load(RunDirectory run) {
+    Config c = Config.fromMap(run.config());
+    int epoch = run.latestCheckpoint().orElseThrow(() -> new IllegalArgumentException(run.dir() + ": the run has no checkpoint yet"));
+    Encoder enc = initial(c);
+    java.nio.file.Path file = run.checkpoint(epoch);
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException(file + ": not an infonce4j checkpoint");
+      }
+      in.readInt();
+      in.readUTF();
+      List<EpochLog> logs = new ArrayList<>();
+      for (Object o : org.infonce4j.io.JsonReader.parse(readLong(in)) instanceof List<?> l ? l : List.of()) {
+        logs.add(EpochLog.fromMap((Map<?, ?>) o));
+      }
+      enc.load(in);
+      return new Trained(enc, List.copyOf(logs));
+    } catch (IOException e) {
+      enc.close();
+      throw new UncheckedIOException(file + ": cannot read the checkpoint: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      enc.close();
+      throw e;
     }
   }
 

@@ -1,0 +1,267 @@
+package org.infonce4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.infonce4j.data.FashionMnist;
+import org.infonce4j.djl.DjlEnvironment;
+import org.infonce4j.djl.Encoder;
+import org.infonce4j.djl.Evaluation;
+import org.infonce4j.djl.Pretraining;
+import org.infonce4j.io.Json;
+import org.infonce4j.run.RunDirectory;
+import picocli.CommandLine.Option;
+
+/**
+ * What the image recipes ({@code simclr}, {@code moco}) share: the options, training with a
+ * progress bar into a run directory, the evaluation of the encoder beside the baselines, the report
+ * ({@code metrics.json}, {@code loss.png}, {@code accuracy.png}) and the table printed at the end.
+ */
+final class ImageRecipe {
+
+  /** Training images of the per-epoch kNN monitor's memory bank. */
+  static final int MONITOR_BANK = 10_000;
+
+  /** The options of every image recipe (a picocli mixin). */
+  static final class Options {
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = FashionMnist.DEFAULT_DIR,
+        description = "Fashion-MNIST IDX files, plain or .gz (default: ${DEFAULT-VALUE}, Debian package dataset-fashion-mnist).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory (default: runs/<recipe>-<date>-<time>).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
+    boolean resume;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training images (default: 1).")
+    Integer epochs;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Images per step (default: 256).")
+    Integer batch;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "InfoNCE temperature (default: SimCLR 0.5, MoCo 0.2).")
+    Double temperature;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate (default: 0.3).")
+    Double lr;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: 0.9).")
+    Double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay (default: 1e-4).")
+    Double weightDecay;
+
+    @Option(names = "--lars", description = "LARS: scale each layer's step by its trust ratio.")
+    boolean lars;
+
+    @Option(names = "--warmup", paramLabel = "EPOCHS", description = "Linear warm-up, in epochs (default: 0.2).")
+    Double warmup;
+
+    @Option(names = "--width", paramLabel = "W", description = "Encoder width; features are 4 x W (default: 32).")
+    Integer width;
+
+    @Option(names = "--blocks", paramLabel = "B", description = "Residual blocks per stage (default: 1).")
+    Integer blocks;
+
+    @Option(names = "--projection", paramLabel = "D", description = "Projection head output size (default: 128).")
+    Integer projection;
+
+    @Option(names = "--images", paramLabel = "N", description = "Train on the first N training images only (default: all).")
+    Integer images;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation, order and augmentation (default: 42).")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--core-loss", description = "Compute the loss with the core engine (tiled, pure Java) instead of DJL operations.")
+    boolean coreLoss;
+
+    @Option(names = "--no-baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Also evaluate raw pixels, the encoder at random initialisation and the supervised encoder (default: on).")
+    boolean baselines;
+
+    @Option(names = "--no-eval", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Evaluate after training (default: on; without it, evaluate later with 'infonce4j eval --run RUNDIR').")
+    boolean eval;
+
+    @Option(names = "--supervised-epochs", paramLabel = "N", description = "Epochs of the supervised baseline (default: --epochs).")
+    Integer supervisedEpochs;
+
+    @Option(names = "--no-monitor", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "kNN accuracy after every epoch (memory bank: 10000 training images), for the accuracy curve (default: on).")
+    boolean monitor;
+
+    /** The recipe's defaults with the given options applied. */
+    Pretraining.Config config(Pretraining.Method method, Integer queue, Double keyMomentum) {
+      Pretraining.Config d = Pretraining.defaults(method);
+      return new Pretraining.Config(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, d.lr()),
+          or(momentum, d.momentum()), or(weightDecay, d.weightDecay()), lars || d.lars(), or(warmup, d.warmupEpochs()), or(width, d.width()),
+          or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
+          or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss);
+    }
+
+    Path out(String recipe) {
+      if (out != null) {
+        return out;
+      }
+      if (resume) {
+        throw new IllegalArgumentException("--resume needs --out RUNDIR, the run to continue");
+      }
+      return Path.of("runs", recipe + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    private static <T> T or(T given, T fallback) {
+      return given != null ? given : fallback;
+    }
+  }
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  ImageRecipe(PrintWriter out, PrintWriter err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  static FashionMnist load(Path dir) {
+    return FashionMnist.load(dir);
+  }
+
+  /**
+   * Trains {@code c} into {@code dir} (resuming when asked) with a progress bar.
+   *
+   * @param label what the progress line calls this run
+   */
+  Pretraining.Trained train(String label, Pretraining.Config c, FashionMnist data, Path dir, boolean resume, boolean monitor) {
+    RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
+    int n = c.images() > 0 ? Math.min(c.images(), data.train().size()) : data.train().size();
+    FashionMnist.Split train = n == data.train().size() ? data.train() : data.train().head(n);
+    long stepsPerEpoch = n / c.batch();
+    ProgressBar bar = new ProgressBar(err, "img", 500);
+    int first = run.latestCheckpoint().orElse(0);
+    if (first > 0) {
+      err.println(label + ": resuming after epoch " + first + " of " + c.epochs());
+    }
+    Pretraining.Progress progress = (epoch, step, steps, loss, perSecond) -> {
+      bar.label(String.format(Locale.ROOT, "%s epoch %d/%d", label, epoch, c.epochs()));
+      long done = (epoch - 1L - first) * steps + step;
+      long total = (c.epochs() - (long) first) * steps;
+      // Rate in images/s, time left over all remaining epochs.
+      bar.update(done * c.batch(), total * c.batch(), perSecond, loss, step == steps);
+      if (step == steps) {
+        bar.finish();
+      }
+    };
+    var mon = monitor ? Evaluation.monitor(data, MONITOR_BANK, c.threads()) : null;
+    java.util.function.ToDoubleFunction<Encoder> reporting = mon == null ? null : enc -> {
+      double a = mon.applyAsDouble(enc);
+      err.println(String.format(Locale.ROOT, "%s: kNN accuracy (10k bank) %.2f%%", label, 100 * a));
+      err.flush();
+      return a;
+    };
+    if (stepsPerEpoch == 0) {
+      throw new IllegalArgumentException("--batch " + c.batch() + " is larger than the " + n + " training images");
+    }
+    Pretraining.Trained t = Pretraining.train(c, train, run, progress, reporting);
+    writeTrainingPlots(run, label, t.epochs());
+    return t;
+  }
+
+  /** Evaluates the trained encoder and (optionally) the baselines; prints the table; returns the rows. */
+  List<Evaluation.Scores> evaluate(String name, Encoder enc, Pretraining.Config c, FashionMnist data, boolean baselines,
+      Integer supervisedEpochs, Path dir) {
+    List<Evaluation.Scores> rows = new ArrayList<>();
+    err.println("evaluating " + name + " (kNN k=200 t=0.07 and a linear probe, on the 10000 test images) ...");
+    err.flush();
+    rows.add(Evaluation.encoder(name, enc, data, c.threads()));
+    if (baselines) {
+      err.println("evaluating the baselines: raw pixels, random initialisation, supervised ...");
+      err.flush();
+      rows.add(Evaluation.rawPixels(data, c.threads()));
+      try (Encoder random = Pretraining.initial(c)) {
+        rows.add(Evaluation.encoder("random init", random, data, c.threads()));
+      }
+      Pretraining.Config sup = c.withMethod(Pretraining.Method.SUPERVISED).withEpochs(supervisedEpochs != null ? supervisedEpochs : c.epochs());
+      Pretraining.Trained s = train("supervised", sup, data, dir.resolve("supervised"),
+          java.nio.file.Files.isRegularFile(dir.resolve("supervised").resolve("config.json")), false);
+      try (Encoder e = s.encoder()) {
+        rows.add(Evaluation.encoder("supervised (" + sup.epochs() + " ep)", e, data, c.threads()));
+      }
+    }
+    printTable(rows);
+    return rows;
+  }
+
+  /** Writes metrics.json and accuracy.png of a finished run. */
+  void report(Path dir, Pretraining.Config c, Pretraining.Trained t, List<Evaluation.Scores> rows) {
+    RunDirectory run = RunDirectory.open(dir);
+    Map<String, Object> m = Json.object();
+    m.put("recipe", c.method().name().toLowerCase(Locale.ROOT));
+    m.put("engine", DjlEnvironment.description());
+    m.put("config", c.toMap());
+    double seconds = 0;
+    for (Pretraining.EpochLog e : t.epochs()) {
+      seconds += e.seconds();
+    }
+    m.put("training_seconds", seconds);
+    m.put("images_per_second", t.epochs().isEmpty() ? null : t.epochs().get(t.epochs().size() - 1).imagesPerSecond());
+    m.put("encoder_parameters", t.encoder().encoderParameters());
+    m.put("epochs", t.epochs().stream().map(e -> {
+      Map<String, Object> x = e.toMap();
+      x.remove("trace");
+      return x;
+    }).toList());
+    m.put("evaluation", rows.stream().map(Evaluation.Scores::toMap).toList());
+    run.writeJson("metrics.json", m);
+    LinePlot acc = new LinePlot(c.method().name().toLowerCase(Locale.ROOT) + ": test accuracy", "epoch", "accuracy");
+    int epochs = t.epochs().size();
+    double[] x = new double[epochs];
+    double[] y = new double[epochs];
+    for (int i = 0; i < epochs; i++) {
+      x[i] = t.epochs().get(i).epoch();
+      y[i] = t.epochs().get(i).monitor();
+    }
+    acc.add("kNN, 10k bank (per epoch)", x, y);
+    double[] ends = {Math.min(1, epochs), Math.max(1, epochs)};
+    for (Evaluation.Scores s : rows) {
+      acc.add(s.name() + " kNN", ends, new double[] {s.knn(), s.knn()});
+      acc.add(s.name() + " linear", ends, new double[] {s.linear(), s.linear()});
+    }
+    acc.write(run.file("accuracy.png"));
+    out.println("report: " + run.file("metrics.json") + ", " + run.file("loss.png") + ", " + run.file("accuracy.png"));
+    out.flush();
+  }
+
+  private void writeTrainingPlots(RunDirectory run, String label, List<Pretraining.EpochLog> epochs) {
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    for (Pretraining.EpochLog e : epochs) {
+      int k = e.trace().length;
+      for (int i = 0; i < k; i++) {
+        xs.add(e.epoch() - 1 + (i + 0.5) / k);
+        ys.add(e.trace()[i]);
+      }
+    }
+    new LinePlot(label + ": training loss", "epoch", "loss")
+        .add("loss (mean of " + Pretraining.TRACE_WINDOW + " steps)", xs.stream().mapToDouble(Double::doubleValue).toArray(),
+            ys.stream().mapToDouble(Double::doubleValue).toArray())
+        .write(run.file("loss.png"));
+  }
+
+  void printTable(List<Evaluation.Scores> rows) {
+    out.println(String.format(Locale.ROOT, "%-26s %8s %8s %10s %10s", "representation", "kNN", "linear", "alignment", "uniformity"));
+    for (Evaluation.Scores s : rows) {
+      out.println(String.format(Locale.ROOT, "%-26s %7.2f%% %7.2f%% %10.3f %10.3f", s.name(), 100 * s.knn(), 100 * s.linear(), s.alignment(),
+          s.uniformity()));
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,174 @@
+package org.infonce4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import javax.imageio.ImageIO;
+import org.infonce4j.io.JsonReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code simclr}, {@code moco} and {@code eval} end to end on a tiny synthetic Fashion-MNIST (IDX
+ * files of bright squares whose position is the class): run directory, checkpoints, report, plots,
+ * resume, the queue sweep and the errors.
+ */
+class ImageRecipeCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return new Run(cl.execute(args), out.toString(), err.toString());
+  }
+
+  /** Writes train (n) and t10k (m) IDX files, the training images gzipped, into {@code dir/data}. */
+  private Path data(int n, int m) throws IOException {
+    Path d = dir.resolve("data");
+    Files.createDirectories(d);
+    Random rnd = new Random(5);
+    for (String split : new String[] {"train", "t10k"}) {
+      int count = split.equals("train") ? n : m;
+      byte[] img = new byte[count * 784];
+      byte[] lab = new byte[count];
+      for (int i = 0; i < count; i++) {
+        int c = rnd.nextInt(4);
+        lab[i] = (byte) c;
+        int x0 = 3 + (c % 2) * 14 + rnd.nextInt(3), y0 = 3 + (c / 2) * 14 + rnd.nextInt(3);
+        for (int p = 0; p < 784; p++) {
+          int x = p % 28, y = p / 28;
+          boolean in = x >= x0 && x < x0 + 8 && y >= y0 && y < y0 + 8;
+          img[i * 784 + p] = (byte) (in ? 200 + rnd.nextInt(56) : rnd.nextInt(40));
+        }
+      }
+      boolean gz = split.equals("train");
+      String suffix = gz ? ".gz" : "";
+      try (OutputStream raw = Files.newOutputStream(d.resolve(split + "-images-idx3-ubyte" + suffix));
+          DataOutputStream o = new DataOutputStream(gz ? new GZIPOutputStream(raw) : raw)) {
+        o.writeInt(0x0803);
+        o.writeInt(count);
+        o.writeInt(28);
+        o.writeInt(28);
+        o.write(img);
+      }
+      try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(d.resolve(split + "-labels-idx1-ubyte")))) {
+        o.writeInt(0x0801);
+        o.writeInt(count);
+        o.write(lab);
+      }
+    }
+    return d;
+  }
+
+  private static final String[] TINY = {"--batch", "32", "--width", "4", "--projection", "16", "--threads", "1", "--lr", "0.05",
+      "--warmup", "0"};
+
+  private static String[] args(String[] head, String... more) {
+    String[] a = new String[head.length + TINY.length + more.length];
+    System.arraycopy(head, 0, a, 0, head.length);
+    System.arraycopy(TINY, 0, a, head.length, TINY.length);
+    System.arraycopy(more, 0, a, head.length + TINY.length, more.length);
+    return a;
+  }
+
+  private static void assertPng(Path p) throws IOException {
+    BufferedImage img = ImageIO.read(p.toFile());
+    assertNotNull(img, p + " is not an image");
+    assertTrue(img.getWidth() > 100 && img.getHeight() > 100, p + " is " + img.getWidth() + "x" + img.getHeight());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void simclrTrainsEvaluatesAgainstBaselinesAndReports() throws IOException {
+    Path data = data(192, 96);
+    Path out = dir.resolve("run");
+    Run r = run(args(new String[] {"simclr", "--data", data.toString(), "--out", out.toString(), "--epochs", "2"}));
+    assertEquals(0, r.code(), r.err());
+    for (String name : new String[] {"simclr (2 ep)", "raw pixels", "random init", "supervised (2 ep)"}) {
+      assertTrue(r.out().contains(name), "table row " + name + ": " + r.out());
+    }
+    Map<String, Object> m = JsonReader.parseObject(Files.readString(out.resolve("metrics.json")));
+    List<Object> rows = (List<Object>) m.get("evaluation");
+    assertEquals(4, rows.size());
+    for (Object o : rows) {
+      Map<String, Object> row = (Map<String, Object>) o;
+      double knn = ((Number) row.get("knn_accuracy")).doubleValue();
+      double linear = ((Number) row.get("linear_probe_accuracy")).doubleValue();
+      assertTrue(knn >= 0 && knn <= 1 && linear >= 0 && linear <= 1, row.toString());
+    }
+    // The squares are easy: raw pixels separate them, and so must the supervised encoder.
+    assertTrue(((Number) ((Map<String, Object>) rows.get(1)).get("linear_probe_accuracy")).doubleValue() > 0.9, rows.toString());
+    List<Object> epochs = (List<Object>) m.get("epochs");
+    assertEquals(2, epochs.size());
+    assertNotNull(((Map<String, Object>) epochs.get(1)).get("monitor"), "per-epoch kNN recorded");
+    assertPng(out.resolve("loss.png"));
+    assertPng(out.resolve("accuracy.png"));
+    assertTrue(Files.isRegularFile(out.resolve("checkpoints/epoch-0002.ckpt")));
+    assertTrue(Files.isRegularFile(out.resolve("supervised/checkpoints/epoch-0002.ckpt")));
+
+    // Evaluation of the stored run reproduces the trained encoder's scores (same checkpoint, same data).
+    Run e = run("eval", "--run", out.toString(), "--data", data.toString(), "--threads", "1");
+    assertEquals(0, e.code(), e.err());
+    List<Object> again = (List<Object>) JsonReader.parse(Files.readString(out.resolve("eval.json")));
+    assertEquals(((Map<String, Object>) rows.get(0)).get("knn_accuracy"), ((Map<String, Object>) again.get(0)).get("knn_accuracy"));
+
+    // Starting over in the same directory is refused; --resume with other settings is refused.
+    Run twice = run(args(new String[] {"simclr", "--data", data.toString(), "--out", out.toString(), "--epochs", "2"}));
+    assertEquals(1, twice.code());
+    assertTrue(twice.err().contains("already holds a run"), twice.err());
+    Run other = run(args(new String[] {"simclr", "--data", data.toString(), "--out", out.toString(), "--epochs", "3", "--resume"}));
+    assertEquals(1, other.code());
+    assertTrue(other.err().contains("other settings"), other.err());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void mocoQueueSweepPlotsAccuracyAgainstK() throws IOException {
+    Path data = data(160, 64);
+    Path out = dir.resolve("sweep");
+    Run r = run(args(new String[] {"moco", "--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--sweep-queue", "16,50",
+        "--no-monitor"}));
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> m = JsonReader.parseObject(Files.readString(out.resolve("sweep.json")));
+    List<Object> points = (List<Object>) m.get("points");
+    assertEquals(2, points.size());
+    assertEquals(50, ((Number) ((Map<String, Object>) points.get(1)).get("queue")).intValue());
+    assertPng(out.resolve("sweep.png"));
+    assertTrue(Files.isRegularFile(out.resolve("queue-16/checkpoints/epoch-0001.ckpt")));
+  }
+
+  @Test
+  void missingDataSaysHowToInstallIt() {
+    Run r = run("simclr", "--data", dir.resolve("nowhere").toString(), "--out", dir.resolve("x").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("dataset-fashion-mnist"), r.err());
+  }
+
+  @Test
+  void evalOfANonRunIsAClearError() {
+    Run r = run("eval", "--run", dir.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("not a run directory"), r.err());
+  }
+}
