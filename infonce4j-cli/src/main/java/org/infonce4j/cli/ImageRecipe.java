@@ -72,6 +72,12 @@ final class ImageRecipe {
     @Option(names = "--projection", paramLabel = "D", description = "Projection head output size (default: 128).")
     Integer projection;
 
+    @Option(names = "--min-crop", paramLabel = "S", description = "Smallest random crop, as a share of the image area (default: 0.2).")
+    Double minCrop;
+
+    @Option(names = "--jitter", paramLabel = "J", description = "Brightness and contrast jitter: factors in [1-J, 1+J] (default: 0.4).")
+    Double jitter;
+
     @Option(names = "--images", paramLabel = "N", description = "Train on the first N training images only (default: all).")
     Integer images;
 
@@ -84,18 +90,18 @@ final class ImageRecipe {
     @Option(names = "--core-loss", description = "Compute the loss with the core engine (tiled, pure Java) instead of DJL operations.")
     boolean coreLoss;
 
-    @Option(names = "--no-baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--baselines", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Also evaluate raw pixels, the encoder at random initialisation and the supervised encoder (default: on).")
     boolean baselines;
 
-    @Option(names = "--no-eval", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--eval", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Evaluate after training (default: on; without it, evaluate later with 'infonce4j eval --run RUNDIR').")
     boolean eval;
 
     @Option(names = "--supervised-epochs", paramLabel = "N", description = "Epochs of the supervised baseline (default: --epochs).")
     Integer supervisedEpochs;
 
-    @Option(names = "--no-monitor", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--monitor", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "kNN accuracy after every epoch (memory bank: 10000 training images), for the accuracy curve (default: on).")
     boolean monitor;
 
@@ -105,7 +111,7 @@ final class ImageRecipe {
       return new Pretraining.Config(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, d.lr()),
           or(momentum, d.momentum()), or(weightDecay, d.weightDecay()), lars || d.lars(), or(warmup, d.warmupEpochs()), or(width, d.width()),
           or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
-          or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss);
+          or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()));
     }
 
     Path out(String recipe) {

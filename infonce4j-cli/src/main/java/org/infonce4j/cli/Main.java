@@ -13,15 +13,20 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Contrastive learning on the JVM, built on the InfoNCE loss.",
-    subcommands = {SimclrCommand.class, MocoCommand.class, EvalCommand.class, LossCommand.class, BenchCommand.class, Word2VecCommand.class,
+    subcommands = {SimclrCommand.class, MocoCommand.class, EvalCommand.class, LossCommand.class, BenchCommand.class, StepBenchCommand.class,
+      Word2VecCommand.class,
       CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** DJL's informational lines (thread counts, engine loading) are noise on the command line; ours say what matters. */
   private static final java.util.logging.Logger DJL_LOG = java.util.logging.Logger.getLogger("ai.djl");
 
+  /** DJL probes for CUDA on every start and warns when there is no GPU driver; a CPU run needs none. */
+  private static final java.util.logging.Logger CUDA_LOG = java.util.logging.Logger.getLogger("ai.djl.util.cuda");
+
   static {
     DJL_LOG.setLevel(java.util.logging.Level.WARNING);
+    CUDA_LOG.setLevel(java.util.logging.Level.SEVERE);
   }
 
   @CommandLine.Spec

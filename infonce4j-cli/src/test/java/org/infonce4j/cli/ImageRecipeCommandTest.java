@@ -156,6 +156,23 @@ class ImageRecipeCommandTest {
     assertEquals(50, ((Number) ((Map<String, Object>) points.get(1)).get("queue")).intValue());
     assertPng(out.resolve("sweep.png"));
     assertTrue(Files.isRegularFile(out.resolve("queue-16/checkpoints/epoch-0001.ckpt")));
+    String epochs = Files.readString(out.resolve("queue-16/epochs.json"));
+    assertTrue(epochs.contains("\"monitor\": null"), "--no-monitor: no per-epoch kNN: " + epochs);
+  }
+
+  @Test
+  void noEvalTrainsOnlyAndEvalCommandScoresLater() throws IOException {
+    Path data = data(96, 48);
+    Path out = dir.resolve("plain");
+    Run r = run(args(new String[] {"moco", "--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--queue", "40",
+        "--no-eval"}));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("infonce4j eval --run"), r.out());
+    assertTrue(Files.notExists(out.resolve("metrics.json")), "nothing evaluated");
+    assertTrue(Files.notExists(out.resolve("supervised")), "no baseline trained");
+    Run e = run("eval", "--run", out.toString(), "--data", data.toString(), "--threads", "1", "--baselines");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("moco (1 ep)") && e.out().contains("raw pixels") && e.out().contains("random init"), e.out());
   }
 
   @Test

@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
  *
  * @param minScale   smallest crop area as a share of the image (SimCLR on small images: 0.2)
  * @param flip       probability of a horizontal flip (0.5)
- * @param brightness brightness jitter: add a uniform offset in [-b, b] (0.4)
- * @param contrast   contrast jitter: scale around the mean by a factor in [1 - c, 1 + c] (0.4)
+ * @param brightness brightness jitter: multiply by a factor in [1 - b, 1 + b] (0.4), so black stays black
+ * @param contrast   contrast jitter: scale around the mean by a factor in [1 - c, 1 + c] (0.4); the
+ *                   result is clipped to [0, 1] before the noise
  * @param noise      standard deviation of added Gaussian noise (0.05); 0 for none
  */
 public record Augment(double minScale, double flip, double brightness, double contrast, double noise) {
@@ -20,14 +21,19 @@ public record Augment(double minScale, double flip, double brightness, double co
     if (!(minScale > 0 && minScale <= 1)) {
       throw new IllegalArgumentException("minimum crop scale must be in (0, 1], got " + minScale);
     }
-    if (!(flip >= 0 && flip <= 1) || !(brightness >= 0) || !(contrast >= 0 && contrast < 1) || !(noise >= 0)) {
-      throw new IllegalArgumentException("flip in [0, 1], brightness >= 0, contrast in [0, 1) and noise >= 0 required");
+    if (!(flip >= 0 && flip <= 1) || !(brightness >= 0 && brightness < 1) || !(contrast >= 0 && contrast < 1) || !(noise >= 0)) {
+      throw new IllegalArgumentException("flip in [0, 1], brightness and contrast in [0, 1) and noise >= 0 required");
     }
   }
 
   /** The defaults for Fashion-MNIST: crop scale 0.2 to 1, flip 0.5, brightness and contrast 0.4, noise 0.05. */
   public static Augment defaults() {
     return new Augment(0.2, 0.5, 0.4, 0.4, 0.05);
+  }
+
+  /** The defaults with another smallest crop area and brightness and contrast strength. */
+  public static Augment of(double minScale, double jitter) {
+    return new Augment(minScale, 0.5, jitter, jitter, 0.05);
   }
 
   /** No change at all (crop of the whole image, nothing else). */
@@ -63,7 +69,7 @@ public record Augment(double minScale, double flip, double brightness, double co
     double x0 = (side - w) * rnd.nextDouble();
     double y0 = (side - h) * rnd.nextDouble();
     boolean mirror = rnd.nextDouble() < flip;
-    double shift = brightness * (2 * rnd.nextDouble() - 1);
+    double gain = 1 + brightness * (2 * rnd.nextDouble() - 1);
     double scale = 1 + contrast * (2 * rnd.nextDouble() - 1);
     double mean = 0;
     for (int y = 0; y < side; y++) {
@@ -71,14 +77,14 @@ public record Augment(double minScale, double flip, double brightness, double co
       for (int x = 0; x < side; x++) {
         int tx = mirror ? side - 1 - x : x;
         double sx = x0 + (tx + 0.5) * w / side - 0.5;
-        float v = bilinear(src, side, sx, sy);
+        float v = (float) (bilinear(src, side, sx, sy) * gain);
         out[off + y * side + x] = v;
         mean += v;
       }
     }
     mean /= side * side;
     for (int p = 0; p < side * side; p++) {
-      double v = (out[off + p] - mean) * scale + mean + shift;
+      double v = Math.max(0, Math.min(1, (out[off + p] - mean) * scale + mean));
       if (noise > 0) {
         v += noise * rnd.nextGaussian();
       }

@@ -71,8 +71,41 @@ class AugmentTest {
   }
 
   @Test
+  void jitterKeepsBlackBlackAndStaysInRange() {
+    // A black background with a mid-grey square: brightness multiplies and contrast is clipped, so
+    // the background stays 0 and every value stays in [0, 1]; some views change the square's level.
+    byte[] img = new byte[784];
+    for (int y = 10; y < 18; y++) {
+      for (int x = 10; x < 18; x++) {
+        img[y * 28 + x] = (byte) 128;
+      }
+    }
+    FashionMnist.Split s = new FashionMnist.Split(img, new int[] {0});
+    Augment jitterOnly = new Augment(1, 0, 0.6, 0, 0);
+    SplittableRandom rnd = new SplittableRandom(9);
+    boolean changed = false;
+    for (int k = 0; k < 20; k++) {
+      float[] out = new float[784];
+      jitterOnly.view(s, new int[] {0}, 1, rnd, out);
+      assertEquals(0f, out[0], 0f, "corner of view " + k);
+      for (float v : out) {
+        assertTrue(v >= 0 && v <= 1, "value " + v);
+      }
+      changed |= Math.abs(out[14 * 28 + 14] - 128 / 255f) > 0.05;
+    }
+    assertTrue(changed, "brightness jitter never changed the square");
+    float[] contrast = new float[784];
+    new Augment(1, 0, 0, 0.9, 0).view(s, new int[] {0}, 1, new SplittableRandom(2), contrast);
+    for (float v : contrast) {
+      assertTrue(v >= 0 && v <= 1, "contrast value " + v);
+    }
+  }
+
+  @Test
   void rejectsNonsense() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Augment(0, 0.5, 0, 0, 0));
     assertTrue(e.getMessage().contains("crop scale"), e.getMessage());
+    IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> new Augment(0.5, 0.5, 1.2, 0, 0));
+    assertTrue(b.getMessage().contains("brightness"), b.getMessage());
   }
 }

@@ -74,12 +74,17 @@ public final class Pretraining {
    * @param seed         seed of initialisation, shuffling and augmentation
    * @param threads      PyTorch intra-op threads
    * @param coreLoss     compute the loss with the core engine instead of DJL operations
+   * @param minCrop      smallest random-crop area as a share of the image
+   * @param jitter       brightness and contrast jitter strength (see {@link Augment})
    */
   public record Config(Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, boolean lars,
       double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
-      boolean coreLoss) {
+      boolean coreLoss, double minCrop, double jitter) {
 
     public Config {
+      if (!(minCrop > 0 && minCrop <= 1) || !(jitter >= 0 && jitter < 1)) {
+        throw new IllegalArgumentException("minimum crop in (0, 1] and jitter in [0, 1) required, got " + minCrop + " and " + jitter);
+      }
       if (epochs < 1 || batch < 2 || width < 1 || blocks < 1 || projection < 1 || threads < 1 || queue < 1 || images < 0) {
         throw new IllegalArgumentException("epochs >= 1, batch >= 2, width, blocks, projection, queue and threads >= 1, images >= 0 required");
       }
@@ -96,7 +101,7 @@ public final class Pretraining {
             number(m, "temperature"), number(m, "lr"), number(m, "momentum"), number(m, "weight_decay"), (Boolean) m.get("lars"),
             number(m, "warmup_epochs"), integer(m, "width"), integer(m, "blocks"), integer(m, "projection"), integer(m, "queue"),
             number(m, "key_momentum"), integer(m, "images"), ((Number) m.get("seed")).longValue(), integer(m, "threads"),
-            (Boolean) m.get("core_loss"));
+            (Boolean) m.get("core_loss"), number(m, "min_crop"), number(m, "jitter"));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("not the settings of an image recipe (" + e.getMessage() + "): " + m, e);
       }
@@ -114,19 +119,19 @@ public final class Pretraining {
     public Config withMethod(Method m) {
       Config d = defaults(m);
       return new Config(m, epochs, batch, d.temperature, d.lr, momentum, d.weightDecay, lars, warmupEpochs, width, blocks,
-          m == Method.SUPERVISED ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss);
+          m == Method.SUPERVISED ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
     }
 
     /** The same settings with other epochs. */
     public Config withEpochs(int e) {
       return new Config(method, e, batch, temperature, lr, momentum, weightDecay, lars, warmupEpochs, width, blocks, projection, queue,
-          keyMomentum, images, seed, threads, coreLoss);
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
     }
 
     /** The same settings with another queue length. */
     public Config withQueue(int k) {
       return new Config(method, epochs, batch, temperature, lr, momentum, weightDecay, lars, warmupEpochs, width, blocks, projection, k,
-          keyMomentum, images, seed, threads, coreLoss);
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
     }
 
     /** The settings as a JSON-ready map (written to the run's config.json). */
@@ -150,19 +155,26 @@ public final class Pretraining {
       m.put("seed", seed);
       m.put("threads", threads);
       m.put("core_loss", coreLoss);
+      m.put("min_crop", minCrop);
+      m.put("jitter", jitter);
       return m;
     }
   }
+
+  /** Default augmentation: crops of 20% to 100% of the image, brightness and contrast factors in [0.6, 1.4]. */
+  public static final double MIN_CROP = 0.2;
+
+  public static final double JITTER = 0.4;
 
   /** Defaults that train in a few minutes per epoch on two cores. */
   public static Config defaults(Method method) {
     return switch (method) {
       case SIMCLR -> new Config(method, 1, 256, 0.5, 0.3, 0.9, 1e-4, false, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
-          Runtime.getRuntime().availableProcessors(), false);
+          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
       case MOCO -> new Config(method, 1, 256, 0.2, 0.3, 0.9, 1e-4, false, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
-          Runtime.getRuntime().availableProcessors(), false);
+          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
       case SUPERVISED -> new Config(method, 1, 256, 1, 0.1, 0.9, 5e-4, false, 0.2, 32, 1, 10, 4096, 0.99, 0, 42,
-          Runtime.getRuntime().availableProcessors(), false);
+          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
     };
   }
 
@@ -260,6 +272,55 @@ public final class Pretraining {
     }
   }
 
+  /**
+   * Times training steps alone (forward, loss, backward, SGD update; for MoCo also the key encoder,
+   * momentum update and enqueue) on fixed random views, without augmentation: the number to set
+   * beside the same model's step in another framework.
+   *
+   * @return images per second of each of {@code repeats} runs of {@code steps} steps, after
+   *         {@code warmup} untimed steps
+   */
+  public static double[] stepThroughput(Config c, int warmup, int steps, int repeats) {
+    if (warmup < 0 || steps < 1 || repeats < 1) {
+      throw new IllegalArgumentException("warm-up >= 0, steps >= 1 and repeats >= 1 required");
+    }
+    SplittableRandom r = new SplittableRandom(c.seed());
+    int b = c.batch(), px = FashionMnist.SIDE * FashionMnist.SIDE;
+    byte[] img = new byte[b * px];
+    int[] labels = new int[b];
+    for (int i = 0; i < img.length; i++) {
+      img[i] = (byte) r.nextInt(256);
+    }
+    for (int i = 0; i < b; i++) {
+      labels[i] = r.nextInt(FashionMnist.CLASSES.length);
+    }
+    try (Encoder enc = initial(c)) {
+      Session s = new Session(c, new FashionMnist.Split(img, labels), enc, null, null, null);
+      s.fixedViews = true;
+      int[] index = new int[b];
+      for (int i = 0; i < b; i++) {
+        index[i] = i;
+      }
+      float[] views = new float[2 * b * px];
+      for (int i = 0; i < views.length; i++) {
+        views[i] = (float) r.nextDouble();
+      }
+      for (int i = 0; i < warmup; i++) {
+        s.step(index, views, r, 0.01f);
+      }
+      double[] out = new double[repeats];
+      for (int k = 0; k < repeats; k++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+          s.step(index, views, r, 0.01f);
+        }
+        out[k] = (double) steps * b / ((System.nanoTime() - t0) / 1e9);
+      }
+      s.close();
+      return out;
+    }
+  }
+
   /** One training session's state. */
   private static final class Session {
     private final Config c;
@@ -271,17 +332,20 @@ public final class Pretraining {
     private final Sgd sgd;
     private final int n;
     private final long stepsPerEpoch;
-    private final Augment augment = Augment.defaults();
+    private final Augment augment;
     private final List<EpochLog> logs = new ArrayList<>();
     private final InfoNce core;
     // MoCo
     private Encoder keys;
     private NDArray queue; // K x projection, unit rows
     private int queuePointer;
+    /** Benchmarks: the views array already holds the images; no augmentation. */
+    private boolean fixedViews;
 
     Session(Config c, FashionMnist.Split data, Encoder enc, RunDirectory run, Progress progress, ToDoubleFunction<Encoder> monitor) {
       this.c = c;
       this.monitor = monitor;
+      this.augment = Augment.of(c.minCrop(), c.jitter());
       this.data = data;
       this.enc = enc;
       this.run = run;
@@ -321,12 +385,7 @@ public final class Pretraining {
           run.writeJson("epochs.json", logs.stream().map(EpochLog::toMap).toList());
         }
       }
-      if (core != null) {
-        core.close();
-      }
-      if (keys != null) {
-        keys.close();
-      }
+      close();
       return new Trained(enc, List.copyOf(logs));
     }
 
@@ -356,18 +415,7 @@ public final class Pretraining {
         System.arraycopy(order, (int) (s * b), index, 0, b);
         long global = (epoch - 1) * stepsPerEpoch + s;
         lr = Sgd.cosineWithWarmup((float) c.lr(), global, warmup, total);
-        float loss;
-        try (NDManager step = enc.manager().newSubManager()) {
-          loss = switch (c.method()) {
-            case SIMCLR -> simclrStep(step, index, views, rnd);
-            case MOCO -> mocoStep(step, index, views, rnd);
-            case SUPERVISED -> supervisedStep(step, index, views, rnd);
-          };
-          sgd.step(lr);
-          if (keys != null) {
-            momentumUpdate();
-          }
-        }
+        float loss = step(index, views, rnd, lr);
         if (!Float.isFinite(loss)) {
           throw new IllegalStateException("training diverged at epoch " + epoch + ", step " + s + " (loss " + loss + "); lower --lr");
         }
@@ -383,13 +431,40 @@ public final class Pretraining {
       return new EpochLog(epoch, lossSum / stepsPerEpoch, stepsPerEpoch * b / seconds, lr, seconds, score, trace);
     }
 
+    /** One optimisation step on the images {@code index}; returns the loss. */
+    float step(int[] index, float[] views, SplittableRandom rnd, float lr) {
+      try (NDManager step = enc.manager().newSubManager()) {
+        float loss = switch (c.method()) {
+          case SIMCLR -> simclrStep(step, index, views, rnd);
+          case MOCO -> mocoStep(step, index, views, rnd);
+          case SUPERVISED -> supervisedStep(step, index, views, rnd);
+        };
+        sgd.step(lr);
+        if (keys != null) {
+          momentumUpdate();
+        }
+        return loss;
+      }
+    }
+
+    void close() {
+      if (core != null) {
+        core.close();
+      }
+      if (keys != null) {
+        keys.close();
+      }
+    }
+
     private float simclrStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
       int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
-      float[] one = new float[b * px];
-      augment.view(data, index, b, rnd, one);
-      System.arraycopy(one, 0, views, 0, b * px);
-      augment.view(data, index, b, rnd, one);
-      System.arraycopy(one, 0, views, b * px, b * px);
+      if (!fixedViews) {
+        float[] one = new float[b * px];
+        augment.view(data, index, b, rnd, one);
+        System.arraycopy(one, 0, views, 0, b * px);
+        augment.view(data, index, b, rnd, one);
+        System.arraycopy(one, 0, views, b * px, b * px);
+      }
       NDArray x = Encoder.images(step, views, 2 * b);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray z = enc.forward(new ParameterStore(step, false), x, true); // 2B x projection
@@ -403,8 +478,13 @@ public final class Pretraining {
     private float mocoStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
       int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
       float[] q = new float[b * px], k = new float[b * px];
-      augment.view(data, index, b, rnd, q);
-      augment.view(data, index, b, rnd, k);
+      if (fixedViews) {
+        System.arraycopy(views, 0, q, 0, b * px);
+        System.arraycopy(views, b * px, k, 0, b * px);
+      } else {
+        augment.view(data, index, b, rnd, q);
+        augment.view(data, index, b, rnd, k);
+      }
       NDArray kz = keys.forward(new ParameterStore(step, false), Encoder.images(step, k, b), true).normalize(2, 1);
       NDArray bank = queue.duplicate();
       bank.attach(step);
@@ -423,7 +503,11 @@ public final class Pretraining {
     private float supervisedStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
       int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
       float[] x = new float[b * px];
-      augment.view(data, index, b, rnd, x);
+      if (fixedViews) {
+        System.arraycopy(views, 0, x, 0, b * px);
+      } else {
+        augment.view(data, index, b, rnd, x);
+      }
       float[] y = new float[b];
       for (int i = 0; i < b; i++) {
         y[i] = data.labels()[index[i]];

@@ -51,7 +51,7 @@ class PretrainingTest {
   private static Pretraining.Config tiny(Pretraining.Method method, int epochs) {
     Pretraining.Config d = Pretraining.defaults(method);
     return new Pretraining.Config(method, epochs, 32, d.temperature(), 0.05, 0.9, d.weightDecay(), false, 0.0, 4, 1, 16, 50, 0.9, 0, 3, 1,
-        false);
+        false, d.minCrop(), d.jitter());
   }
 
   private static float[] parameters(Encoder e) {
