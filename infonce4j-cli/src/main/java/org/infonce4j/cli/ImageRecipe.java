@@ -12,6 +12,7 @@ import org.infonce4j.data.FashionMnist;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
+import org.infonce4j.djl.Optimizer;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.io.Json;
 import org.infonce4j.run.RunDirectory;
@@ -57,8 +58,9 @@ final class ImageRecipe {
     @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay (default: 1e-4).")
     Double weightDecay;
 
-    @Option(names = "--lars", description = "LARS: scale each layer's step by its trust ratio.")
-    boolean lars;
+    @Option(names = "--optimizer", paramLabel = "sgd|lars|adamw",
+        description = "SGD with momentum, LARS (per-layer trust ratio) or AdamW (default: sgd; adamw defaults to --lr 1e-3 --weight-decay 0.01).")
+    String optimizer;
 
     @Option(names = "--warmup", paramLabel = "EPOCHS", description = "Linear warm-up, in epochs (default: 0.2).")
     Double warmup;
@@ -108,8 +110,17 @@ final class ImageRecipe {
     /** The recipe's defaults with the given options applied. */
     Pretraining.Config config(Pretraining.Method method, Integer queue, Double keyMomentum) {
       Pretraining.Config d = Pretraining.defaults(method);
-      return new Pretraining.Config(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, d.lr()),
-          or(momentum, d.momentum()), or(weightDecay, d.weightDecay()), lars || d.lars(), or(warmup, d.warmupEpochs()), or(width, d.width()),
+      Optimizer.Kind kind = d.optimizer();
+      if (optimizer != null) {
+        try {
+          kind = Optimizer.Kind.valueOf(optimizer.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--optimizer must be sgd, lars or adamw, got '" + optimizer + "'");
+        }
+      }
+      boolean adam = kind == Optimizer.Kind.ADAMW;
+      return new Pretraining.Config(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, adam ? 1e-3 : d.lr()),
+          or(momentum, d.momentum()), or(weightDecay, adam ? 1e-2 : d.weightDecay()), kind, or(warmup, d.warmupEpochs()), or(width, d.width()),
           or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
           or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()));
     }

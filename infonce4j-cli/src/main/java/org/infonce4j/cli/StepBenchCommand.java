@@ -63,7 +63,7 @@ final class StepBenchCommand implements Callable<Integer> {
     }
     Pretraining.Config d = Pretraining.defaults(method);
     int t = threads != null ? threads : d.threads();
-    Pretraining.Config c = new Pretraining.Config(method, 1, batch, d.temperature(), d.lr(), d.momentum(), d.weightDecay(), d.lars(),
+    Pretraining.Config c = new Pretraining.Config(method, 1, batch, d.temperature(), d.lr(), d.momentum(), d.weightDecay(), d.optimizer(),
         d.warmupEpochs(), width, d.blocks(), d.projection(), d.queue(), d.keyMomentum(), 0, d.seed(), t, coreLoss, d.minCrop(),
         d.jitter());
     double[] rates = Pretraining.stepThroughput(c, warmup, steps, repeats);

@@ -63,7 +63,7 @@ public final class Pretraining {
    * @param lr           base learning rate of SGD
    * @param momentum     SGD momentum
    * @param weightDecay  weight decay on weight tensors
-   * @param lars         LARS trust-ratio scaling
+   * @param optimizer    SGD with momentum, LARS or AdamW
    * @param warmupEpochs linear warm-up length
    * @param width        encoder width (features are 4 x width)
    * @param blocks       residual blocks per stage
@@ -77,7 +77,7 @@ public final class Pretraining {
    * @param minCrop      smallest random-crop area as a share of the image
    * @param jitter       brightness and contrast jitter strength (see {@link Augment})
    */
-  public record Config(Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, boolean lars,
+  public record Config(Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
       double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
       boolean coreLoss, double minCrop, double jitter) {
 
@@ -98,7 +98,8 @@ public final class Pretraining {
     public static Config fromMap(Map<String, Object> m) {
       try {
         return new Config(Method.valueOf(((String) m.get("recipe")).toUpperCase(Locale.ROOT)), integer(m, "epochs"), integer(m, "batch"),
-            number(m, "temperature"), number(m, "lr"), number(m, "momentum"), number(m, "weight_decay"), (Boolean) m.get("lars"),
+            number(m, "temperature"), number(m, "lr"), number(m, "momentum"), number(m, "weight_decay"),
+            Optimizer.Kind.valueOf(((String) m.get("optimizer")).toUpperCase(Locale.ROOT)),
             number(m, "warmup_epochs"), integer(m, "width"), integer(m, "blocks"), integer(m, "projection"), integer(m, "queue"),
             number(m, "key_momentum"), integer(m, "images"), ((Number) m.get("seed")).longValue(), integer(m, "threads"),
             (Boolean) m.get("core_loss"), number(m, "min_crop"), number(m, "jitter"));
@@ -118,19 +119,19 @@ public final class Pretraining {
     /** The same settings with another seed, epochs and threads (for baselines and sweeps). */
     public Config withMethod(Method m) {
       Config d = defaults(m);
-      return new Config(m, epochs, batch, d.temperature, d.lr, momentum, d.weightDecay, lars, warmupEpochs, width, blocks,
+      return new Config(m, epochs, batch, d.temperature, d.lr, momentum, d.weightDecay, d.optimizer, warmupEpochs, width, blocks,
           m == Method.SUPERVISED ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
     }
 
     /** The same settings with other epochs. */
     public Config withEpochs(int e) {
-      return new Config(method, e, batch, temperature, lr, momentum, weightDecay, lars, warmupEpochs, width, blocks, projection, queue,
+      return new Config(method, e, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue,
           keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
     }
 
     /** The same settings with another queue length. */
     public Config withQueue(int k) {
-      return new Config(method, epochs, batch, temperature, lr, momentum, weightDecay, lars, warmupEpochs, width, blocks, projection, k,
+      return new Config(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, k,
           keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
     }
 
@@ -144,7 +145,7 @@ public final class Pretraining {
       m.put("lr", lr);
       m.put("momentum", momentum);
       m.put("weight_decay", weightDecay);
-      m.put("lars", lars);
+      m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT));
       m.put("warmup_epochs", warmupEpochs);
       m.put("width", width);
       m.put("blocks", blocks);
@@ -169,11 +170,11 @@ public final class Pretraining {
   /** Defaults that train in a few minutes per epoch on two cores. */
   public static Config defaults(Method method) {
     return switch (method) {
-      case SIMCLR -> new Config(method, 1, 256, 0.5, 0.3, 0.9, 1e-4, false, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
+      case SIMCLR -> new Config(method, 1, 256, 0.5, 0.3, 0.9, 1e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
           Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
-      case MOCO -> new Config(method, 1, 256, 0.2, 0.3, 0.9, 1e-4, false, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
+      case MOCO -> new Config(method, 1, 256, 0.2, 0.3, 0.9, 1e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
           Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
-      case SUPERVISED -> new Config(method, 1, 256, 1, 0.1, 0.9, 5e-4, false, 0.2, 32, 1, 10, 4096, 0.99, 0, 42,
+      case SUPERVISED -> new Config(method, 1, 256, 1, 0.1, 0.9, 5e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 10, 4096, 0.99, 0, 42,
           Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
     };
   }
@@ -232,7 +233,7 @@ public final class Pretraining {
    */
   public record Trained(Encoder encoder, List<EpochLog> epochs) {}
 
-  private static final int MAGIC = 0x1CE4_0002;
+  private static final int MAGIC = 0x1CE4_0003;
 
   private Pretraining() {}
 
@@ -329,7 +330,7 @@ public final class Pretraining {
     private final RunDirectory run;
     private final Progress progress;
     private final ToDoubleFunction<Encoder> monitor;
-    private final Sgd sgd;
+    private final Optimizer sgd;
     private final int n;
     private final long stepsPerEpoch;
     private final Augment augment;
@@ -355,7 +356,7 @@ public final class Pretraining {
         throw new IllegalArgumentException("the batch (" + c.batch() + ") is larger than the training images (" + n + ")");
       }
       this.stepsPerEpoch = n / c.batch(); // the last partial batch is dropped: shapes stay fixed
-      this.sgd = new Sgd(enc.trainable(), enc.manager(), (float) c.momentum(), (float) c.weightDecay(), c.lars());
+      this.sgd = new Optimizer(c.optimizer(), enc.trainable(), enc.manager(), (float) c.momentum(), (float) c.weightDecay());
       this.core = c.coreLoss() ? InfoNce.create(c.threads()) : null;
       if (c.method() == Method.MOCO) {
         Engine.getInstance().setRandomSeed((int) c.seed());
@@ -414,7 +415,7 @@ public final class Pretraining {
       for (long s = 0; s < stepsPerEpoch; s++) {
         System.arraycopy(order, (int) (s * b), index, 0, b);
         long global = (epoch - 1) * stepsPerEpoch + s;
-        lr = Sgd.cosineWithWarmup((float) c.lr(), global, warmup, total);
+        lr = Optimizer.cosineWithWarmup((float) c.lr(), global, warmup, total);
         float loss = step(index, views, rnd, lr);
         if (!Float.isFinite(loss)) {
           throw new IllegalStateException("training diverged at epoch " + epoch + ", step " + s + " (loss " + loss + "); lower --lr");
