@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.infonce4j.Provenance;
 import org.infonce4j.io.Json;
+import org.infonce4j.spark.DistributedConfig;
+import org.infonce4j.spark.SparkRuntime;
+import org.infonce4j.spark.TrainJob;
 import org.infonce4j.word2vec.Analogy;
 import org.infonce4j.word2vec.AnalogyResult;
 import org.infonce4j.word2vec.Corpus;
@@ -49,16 +52,17 @@ final class Word2VecCommand implements Runnable {
   /** {@code word2vec train}. */
   @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Trains word vectors on a text corpus (a file, a directory of files, .gz accepted; a line is a sentence)",
-          "and writes them in the word2vec text or binary format; prints a JSON summary."})
+          "and writes them in the word2vec text or binary format; prints a JSON summary.",
+          "With --spark MASTER it trains on Apache Spark (infonce4j-spark): corpus and output may then be any Hadoop path."})
   static final class Train implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--corpus", required = true, paramLabel = "PATH", description = "Text file or directory of text files (plain or gzip).")
-    Path corpus;
+    String corpus;
 
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where to write the vectors (written atomically).")
-    Path output;
+    String output;
 
     @Option(names = "--binary", description = "Write the binary format instead of text.")
     boolean binary;
@@ -100,19 +104,42 @@ final class Word2VecCommand implements Runnable {
     @Option(names = "--alpha", description = "Starting learning rate (default: 0.025 for skip-gram, 0.05 for CBOW).")
     Double alpha;
 
-    @Option(names = "--threads", description = "Worker threads (default: all processors).")
+    @Option(names = "--threads", description = "Worker threads (default: all processors; with --spark: per task, default 1).")
     Integer threads;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}); one thread and a fixed seed give identical vectors.")
     long seed;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+        description = "Train on Apache Spark with this master (local[2], local[*], spark://host:7077, yarn, ...).")
+    String spark;
+
+    @Option(names = "--rounds-per-epoch", paramLabel = "R",
+        description = "With --spark: synchronisations of the partitions per epoch (default: " + DistributedConfig.DEFAULT_ROUNDS_PER_EPOCH + ").")
+    Integer roundsPerEpoch;
+
+    @Option(names = "--partitions", paramLabel = "P", description = "With --spark: training partitions (default: Spark's default parallelism).")
+    Integer partitions;
+
+    @Option(names = "--combine", paramLabel = "sum|touched-average|average",
+        description = "With --spark: how a round's updates are combined (default: " + DistributedConfig.DEFAULT_COMBINE + ").")
+    String combine;
+
     @Override
     public Integer call() {
       Word2VecConfig.Model m = Word2VecConfig.Model.parse(model);
       Word2VecConfig base = Word2VecConfig.defaults(m);
+      int t = threads != null ? threads : spark != null ? 1 : base.threads();
       Word2VecConfig config = new Word2VecConfig(m, Word2VecConfig.Objective.parse(objective), dim, window, negative, sample, minCount, maxVocab,
-          epochs, alpha == null ? base.alpha() : alpha, threads == null ? base.threads() : threads, seed, nsExponent, sharedNegatives,
-          base.maxSentence());
+          epochs, alpha == null ? base.alpha() : alpha, t, seed, nsExponent, sharedNegatives, base.maxSentence());
+      if (spark != null) {
+        return trainOnSpark(config);
+      }
+      if (roundsPerEpoch != null || partitions != null || combine != null) {
+        throw new IllegalArgumentException("--rounds-per-epoch, --partitions and --combine need --spark MASTER");
+      }
+      Path output = Path.of(this.output);
+      Path corpus = Path.of(this.corpus);
       Path parent = output.toAbsolutePath().getParent();
       if (parent != null && !Files.isDirectory(parent)) {
         throw new IllegalArgumentException(output + ": the output directory " + parent + " does not exist");
@@ -154,6 +181,34 @@ final class Word2VecCommand implements Runnable {
       o.put("settings", settings);
       o.put("vector_ops", r.implementation());
       o.put("provenance", Provenance.describe());
+      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+
+    /** The same training on Spark (infonce4j-spark's {@link TrainJob}): progress per round, the JSON summary. */
+    private int trainOnSpark(Word2VecConfig config) {
+      DistributedConfig d = DistributedConfig.defaults();
+      if (roundsPerEpoch != null) {
+        d = d.withRoundsPerEpoch(roundsPerEpoch);
+      }
+      if (partitions != null) {
+        d = d.withPartitions(partitions);
+      }
+      if (combine != null) {
+        d = d.withCombine(DistributedConfig.Combine.parse(combine));
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      ProgressBar bar = new ProgressBar(err, "words", 0);
+      err.println("infonce4j word2vec: training on Spark (" + spark + "): counting and encoding " + corpus + " ...");
+      err.flush();
+      SparkRuntime.quietLogging();
+      Map<String, Object> o = new TrainJob(corpus, output, binary, config, d, spark).run((round, rounds, done, total, wps, loss) -> {
+        if (rounds > 0) {
+          bar.update(done, total, wps, loss, round == rounds);
+        }
+      });
+      bar.finish();
       spec.commandLine().getOut().println(Json.pretty(o));
       spec.commandLine().getOut().flush();
       return 0;

@@ -54,6 +54,28 @@ class Word2VecCommandTest {
   }
 
   @Test
+  void trainOnSparkWritesTheSameFormat() throws IOException {
+    Path corpus = corpus();
+    Path vec = dir.resolve("spark.txt");
+    Run r = run("word2vec", "train", "--spark", "local[2]", "--rounds-per-epoch", "2", "--corpus", corpus.toString(), "--output",
+        vec.toString(), "--dim", "16", "--min-count", "1", "--sample", "0", "--epochs", "3", "--alpha", "0.05");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"vocabulary\": 36") && r.out().contains("\"rounds\": 6") && r.out().contains("\"threads_per_task\": 1"),
+        r.out());
+    assertTrue(r.err().contains("ETA"), "a progress bar on stderr: " + r.err());
+    WordVectors v = WordVectorsFormat.read(vec, false);
+    assertEquals(36, v.size());
+    assertEquals(16, v.dim());
+
+    r = run("word2vec", "train", "--rounds-per-epoch", "2", "--corpus", corpus.toString(), "--output", vec.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("need --spark"), r.err());
+    r = run("word2vec", "train", "--spark", "local[2]", "--corpus", dir.resolve("none").toString(), "--output", vec.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("none: no such file or directory"), r.err());
+  }
+
+  @Test
   void trainWritesVectorsThenAnalogyAndNeighborsRead() throws IOException {
     Path corpus = corpus();
     Path vec = dir.resolve("v.bin");

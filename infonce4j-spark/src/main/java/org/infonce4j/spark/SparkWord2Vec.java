@@ -1,0 +1,368 @@
+package org.infonce4j.spark;
+
+import java.util.Locale;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.infonce4j.word2vec.Word2VecConfig;
+
+/**
+ * A Spark ML {@link Estimator} for word2vec with negative sampling: fits a
+ * {@link SparkWord2VecModel} on a column of sentences (a string, tokenised on white space, or an
+ * array&lt;string&gt; of tokens) with {@link DistributedWord2Vec}. Fits a {@code Pipeline}:
+ *
+ * <pre>{@code
+ * SparkWord2Vec w2v = new SparkWord2Vec().setInputCol("text").setOutputCol("features").setVectorSize(100);
+ * SparkWord2VecModel model = w2v.fit(sentences);
+ * model.transform(sentences);   // adds "features": the mean vector of each sentence's known words
+ * model.getVectors();           // DataFrame (word, vector)
+ * }</pre>
+ *
+ * <p>Parameters keep the names of Spark's own {@code Word2Vec} where it has them (vectorSize,
+ * windowSize, minCount, maxIter, stepSize, seed, numPartitions, maxSentenceLength, inputCol,
+ * outputCol); defaults are core's (word2vec's): vectorSize 100, windowSize 5, negative 5,
+ * sample 1e-3, minCount 5, maxIter (epochs) 5, stepSize 0.025 (0.05 for CBOW when not set),
+ * nsExponent 0.75; and {@link DistributedConfig#defaults()}: one thread per task, 16 rounds per epoch,
+ * touched-average; inputCol "value", outputCol "vector".
+ */
+public final class SparkWord2Vec extends Estimator<SparkWord2VecModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> inputCol;
+  private final Param<String> outputCol;
+  private final IntParam vectorSize;
+  private final IntParam windowSize;
+  private final IntParam negative;
+  private final DoubleParam sample;
+  private final IntParam minCount;
+  private final IntParam maxVocabSize;
+  private final IntParam maxIter;
+  private final DoubleParam stepSize;
+  private final LongParam seed;
+  private final Param<String> model;
+  private final Param<String> objective;
+  private final BooleanParam sharedNegatives;
+  private final DoubleParam nsExponent;
+  private final IntParam threadsPerTask;
+  private final IntParam roundsPerEpoch;
+  private final IntParam numPartitions;
+  private final Param<String> combine;
+  private final DoubleParam rateScale;
+  private final IntParam maxSentenceLength;
+
+  public SparkWord2Vec() {
+    this(Identifiable.randomUID("infonce4jWord2Vec"));
+  }
+
+  public SparkWord2Vec(String uid) {
+    this.uid = uid;
+    inputCol = new Param<>(this, "inputCol", "column of sentences: string (split on white space) or array<string>");
+    outputCol = new Param<>(this, "outputCol", "output column of sentence vectors");
+    vectorSize = new IntParam(this, "vectorSize", "dimension of the word vectors (> 0)", ParamValidators.gt(0));
+    windowSize = new IntParam(this, "windowSize", "largest distance between a word and its context (> 0)", ParamValidators.gt(0));
+    negative = new IntParam(this, "negative", "sampled words per pair (> 0)", ParamValidators.gt(0));
+    sample = new DoubleParam(this, "sample", "subsampling threshold of frequent words, 0 disables (>= 0)", ParamValidators.gtEq(0));
+    minCount = new IntParam(this, "minCount", "words seen fewer times are dropped (> 0)", ParamValidators.gt(0));
+    maxVocabSize = new IntParam(this, "maxVocabSize", "keep at most this many words, 0 for all (>= 0)", ParamValidators.gtEq(0));
+    maxIter = new IntParam(this, "maxIter", "epochs: passes over the corpus (> 0)", ParamValidators.gt(0));
+    stepSize = new DoubleParam(this, "stepSize", "starting learning rate (> 0); default 0.025, 0.05 for cbow", ParamValidators.gt(0));
+    seed = new LongParam(this, "seed", "random seed");
+    model = new Param<>(this, "model", "skipgram or cbow", ParamValidators.inArray(new String[] {"skipgram", "cbow"}));
+    objective = new Param<>(this, "objective", "sgns (logistic terms) or infonce (soft-max over the true word and the negatives)",
+        ParamValidators.inArray(new String[] {"sgns", "infonce"}));
+    sharedNegatives = new BooleanParam(this, "sharedNegatives", "draw the negatives once per centre word");
+    nsExponent = new DoubleParam(this, "nsExponent", "negatives are drawn from unigram counts to this power");
+    threadsPerTask = new IntParam(this, "threadsPerTask", "hogwild threads inside each Spark task (> 0)", ParamValidators.gt(0));
+    roundsPerEpoch = new IntParam(this, "roundsPerEpoch", "synchronisations of the partitions per epoch (> 0)", ParamValidators.gt(0));
+    numPartitions = new IntParam(this, "numPartitions", "training partitions, 0 for Spark's default parallelism (>= 0)",
+        ParamValidators.gtEq(0));
+    combine = new Param<>(this, "combine", "how the partitions' updates are combined: average, touched-average or sum",
+        ParamValidators.inArray(new String[] {"average", "touched-average", "sum"}));
+    rateScale = new DoubleParam(this, "rateScale",
+        "each partition trains at stepSize x rateScale; 0 picks it (the partitions for the averaging combines, 1 for sum)",
+        ParamValidators.gtEq(0));
+    maxSentenceLength = new IntParam(this, "maxSentenceLength", "longer sentences are cut into pieces of this many words (> 0)",
+        ParamValidators.gt(0));
+    Word2VecConfig d = Word2VecConfig.defaults();
+    DistributedConfig dd = DistributedConfig.defaults();
+    setDefault(inputCol, "value");
+    setDefault(outputCol, "vector");
+    setDefault(vectorSize, d.dim());
+    setDefault(windowSize, d.window());
+    setDefault(negative, d.negative());
+    setDefault(sample, d.sample());
+    setDefault(minCount, d.minCount());
+    setDefault(maxVocabSize, d.maxVocab());
+    setDefault(maxIter, d.epochs());
+    setDefault(stepSize, d.alpha());
+    setDefault(seed, d.seed());
+    setDefault(model, "skipgram");
+    setDefault(objective, "sgns");
+    setDefault(sharedNegatives, d.sharedNegatives());
+    setDefault(nsExponent, d.nsExponent());
+    setDefault(threadsPerTask, 1);
+    setDefault(roundsPerEpoch, dd.roundsPerEpoch());
+    setDefault(numPartitions, dd.partitions());
+    setDefault(combine, dd.combine().label());
+    setDefault(rateScale, dd.rateScale());
+    setDefault(maxSentenceLength, d.maxSentence());
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  // ---- parameters (public no-argument methods returning Param: what Spark's Params lists) ----
+
+  public Param<String> inputCol() {
+    return inputCol;
+  }
+
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  public IntParam vectorSize() {
+    return vectorSize;
+  }
+
+  public IntParam windowSize() {
+    return windowSize;
+  }
+
+  public IntParam negative() {
+    return negative;
+  }
+
+  public DoubleParam sample() {
+    return sample;
+  }
+
+  public IntParam minCount() {
+    return minCount;
+  }
+
+  public IntParam maxVocabSize() {
+    return maxVocabSize;
+  }
+
+  public IntParam maxIter() {
+    return maxIter;
+  }
+
+  public DoubleParam stepSize() {
+    return stepSize;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public Param<String> model() {
+    return model;
+  }
+
+  public Param<String> objective() {
+    return objective;
+  }
+
+  public BooleanParam sharedNegatives() {
+    return sharedNegatives;
+  }
+
+  public DoubleParam nsExponent() {
+    return nsExponent;
+  }
+
+  public IntParam threadsPerTask() {
+    return threadsPerTask;
+  }
+
+  public IntParam roundsPerEpoch() {
+    return roundsPerEpoch;
+  }
+
+  public IntParam numPartitions() {
+    return numPartitions;
+  }
+
+  public Param<String> combine() {
+    return combine;
+  }
+
+  public IntParam maxSentenceLength() {
+    return maxSentenceLength;
+  }
+
+  public DoubleParam rateScale() {
+    return rateScale;
+  }
+
+  // ---- setters and getters ----
+
+  public SparkWord2Vec setInputCol(String v) {
+    set(inputCol, v);
+    return this;
+  }
+
+  public SparkWord2Vec setOutputCol(String v) {
+    set(outputCol, v);
+    return this;
+  }
+
+  public SparkWord2Vec setVectorSize(int v) {
+    set(vectorSize, v);
+    return this;
+  }
+
+  public SparkWord2Vec setWindowSize(int v) {
+    set(windowSize, v);
+    return this;
+  }
+
+  public SparkWord2Vec setNegative(int v) {
+    set(negative, v);
+    return this;
+  }
+
+  public SparkWord2Vec setSample(double v) {
+    set(sample, v);
+    return this;
+  }
+
+  public SparkWord2Vec setMinCount(int v) {
+    set(minCount, v);
+    return this;
+  }
+
+  public SparkWord2Vec setMaxVocabSize(int v) {
+    set(maxVocabSize, v);
+    return this;
+  }
+
+  public SparkWord2Vec setMaxIter(int v) {
+    set(maxIter, v);
+    return this;
+  }
+
+  public SparkWord2Vec setStepSize(double v) {
+    set(stepSize, v);
+    return this;
+  }
+
+  public SparkWord2Vec setSeed(long v) {
+    set(seed, v);
+    return this;
+  }
+
+  public SparkWord2Vec setModel(String v) {
+    set(model, v.toLowerCase(Locale.ROOT));
+    return this;
+  }
+
+  public SparkWord2Vec setObjective(String v) {
+    set(objective, v.toLowerCase(Locale.ROOT));
+    return this;
+  }
+
+  public SparkWord2Vec setSharedNegatives(boolean v) {
+    set(sharedNegatives, v);
+    return this;
+  }
+
+  public SparkWord2Vec setNsExponent(double v) {
+    set(nsExponent, v);
+    return this;
+  }
+
+  public SparkWord2Vec setThreadsPerTask(int v) {
+    set(threadsPerTask, v);
+    return this;
+  }
+
+  public SparkWord2Vec setRoundsPerEpoch(int v) {
+    set(roundsPerEpoch, v);
+    return this;
+  }
+
+  public SparkWord2Vec setNumPartitions(int v) {
+    set(numPartitions, v);
+    return this;
+  }
+
+  public SparkWord2Vec setCombine(String v) {
+    set(combine, DistributedConfig.Combine.parse(v).label());
+    return this;
+  }
+
+  public SparkWord2Vec setRateScale(double v) {
+    set(rateScale, v);
+    return this;
+  }
+
+  public SparkWord2Vec setMaxSentenceLength(int v) {
+    set(maxSentenceLength, v);
+    return this;
+  }
+
+  public String getInputCol() {
+    return getOrDefault(inputCol);
+  }
+
+  public String getOutputCol() {
+    return getOrDefault(outputCol);
+  }
+
+  private int intParam(IntParam p) {
+    return (Integer) getOrDefault(p);
+  }
+
+  private double doubleParam(DoubleParam p) {
+    return (Double) getOrDefault(p);
+  }
+
+  /** The word2vec settings these parameters describe. */
+  public Word2VecConfig toConfig() {
+    Word2VecConfig.Model m = Word2VecConfig.Model.parse(getOrDefault(model));
+    double alpha = isSet(stepSize) ? doubleParam(stepSize) : Word2VecConfig.defaults(m).alpha();
+    return new Word2VecConfig(m, Word2VecConfig.Objective.parse(getOrDefault(objective)), intParam(vectorSize), intParam(windowSize),
+        intParam(negative), doubleParam(sample), intParam(minCount), intParam(maxVocabSize), intParam(maxIter), alpha,
+        intParam(threadsPerTask), (Long) getOrDefault(seed), doubleParam(nsExponent), (Boolean) getOrDefault(sharedNegatives),
+        intParam(maxSentenceLength));
+  }
+
+  /** The round settings these parameters describe. */
+  public DistributedConfig toDistributedConfig() {
+    return new DistributedConfig(intParam(roundsPerEpoch), intParam(numPartitions), DistributedConfig.Combine.parse(getOrDefault(combine)),
+        doubleParam(rateScale));
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return SparkWord2VecModel.outputSchema(schema, getInputCol(), getOutputCol());
+  }
+
+  @Override
+  public SparkWord2VecModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    DistributedWord2Vec.Result r = DistributedWord2Vec.train(dataset, getInputCol(), toConfig(), toDistributedConfig(), null);
+    SparkWord2VecModel m = new SparkWord2VecModel(uid, r.vectors());
+    copyValues(m, ParamMap.empty());
+    return m.setParent(this);
+  }
+
+  @Override
+  public SparkWord2Vec copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+}
