@@ -3,7 +3,7 @@
 # own Python API on the same model, batch, threads and machine, interleaved ROUNDS times so that
 # both see the same load; fixed random views, augmentation excluded.
 #
-#   infonce4j-bench/scripts/simclr-step-vs-pytorch.sh [RECIPE] [BATCH] [WIDTH] [THREADS] [ROUNDS]
+#   infonce4j-bench/scripts/simclr-step-vs-pytorch.sh [RECIPE] [BATCH] [WIDTH] [THREADS] [ROUNDS] [STEM_STRIDE]
 #
 # Needs Debian's python3-torch. Both sides preload tcmalloc when it is installed.
 set -euo pipefail
@@ -14,16 +14,17 @@ batch="${2:-256}"
 width="${3:-32}"
 threads="${4:-2}"
 rounds="${5:-3}"
+stride="${6:-2}"
 python=/usr/bin/python3
 tc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
 [ -e "$tc" ] && export LD_PRELOAD="$tc"
 
-echo "# $recipe step, batch $batch, width $width, $threads threads; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "# $recipe step, batch $batch, width $width, stem stride $stride, $threads threads; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 ours=()
 theirs=()
 for r in $(seq "$rounds"); do
-  o=$("$root/infonce4j" bench-step --recipe "$recipe" --batch "$batch" --width "$width" --threads "$threads" --json 2>/dev/null)
-  t=$("$python" "$here/torch_simclr_step.py" --recipe "$recipe" --batch "$batch" --width "$width" --threads "$threads")
+  o=$("$root/infonce4j" bench-step --recipe "$recipe" --batch "$batch" --width "$width" --stem-stride "$stride" --threads "$threads" --json 2>/dev/null)
+  t=$("$python" "$here/torch_simclr_step.py" --recipe "$recipe" --batch "$batch" --width "$width" --stem-stride "$stride" --threads "$threads")
   echo "round $r infonce4j: $o"
   echo "round $r pytorch:   $t"
   ours+=("$o")

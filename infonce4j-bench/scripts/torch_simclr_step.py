@@ -3,7 +3,7 @@
 residual blocks at widths w, 2w, 4w, global average pooling), the same projection head, the same
 losses and SGD, timed on fixed random 28x28 views. Prints one JSON object.
 
-    python3 torch_simclr_step.py --recipe simclr --batch 256 --width 32 --threads 2
+    python3 torch_simclr_step.py --recipe simclr --batch 256 --width 32 --stem-stride 2 --threads 2
 """
 import argparse
 import json
@@ -28,8 +28,8 @@ class Residual(nn.Module):
         return F.relu(self.body(x) + self.short(x))
 
 
-def encoder(w):
-    layers = [conv_bn(1, w, 3, 1), nn.ReLU()]
+def encoder(w, stem_stride):
+    layers = [conv_bn(1, w, 3, stem_stride), nn.ReLU()]
     cin = w
     for stage, cout in enumerate([w, 2 * w, 4 * w]):
         layers.append(Residual(cin, cout, 2 if stage > 0 else 1))
@@ -38,9 +38,9 @@ def encoder(w):
     return nn.Sequential(*layers)
 
 
-def net(w, head_out, classes):
+def net(w, head_out, classes, stem_stride):
     head = nn.Linear(4 * w, classes) if classes else nn.Sequential(nn.Linear(4 * w, head_out), nn.ReLU(), nn.Linear(head_out, head_out))
-    return nn.Sequential(encoder(w), head)
+    return nn.Sequential(encoder(w, stem_stride), head)
 
 
 def nt_xent(z, t):
@@ -58,6 +58,7 @@ def main():
     p.add_argument("--recipe", default="simclr", choices=["simclr", "moco", "supervised"])
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--width", type=int, default=32)
+    p.add_argument("--stem-stride", type=int, default=2)
     p.add_argument("--queue", type=int, default=4096)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--warmup", type=int, default=5)
@@ -68,14 +69,14 @@ def main():
     torch.set_num_interop_threads(1)
     torch.manual_seed(42)
     b = a.batch
-    model = net(a.width, 128, 10 if a.recipe == "supervised" else 0)
+    model = net(a.width, 128, 10 if a.recipe == "supervised" else 0, a.stem_stride)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
     views = torch.rand(2 * b, 1, 28, 28)
     views = (views - 0.2860) / 0.3530
     labels = torch.randint(0, 10, (b,))
     keys = queue = None
     if a.recipe == "moco":
-        keys = net(a.width, 128, 0)
+        keys = net(a.width, 128, 0, a.stem_stride)
         keys.load_state_dict(model.state_dict())
         for q in keys.parameters():
             q.requires_grad_(False)
@@ -90,7 +91,8 @@ def main():
             loss = F.cross_entropy(model(views[:b]), labels)
         else:
             with torch.no_grad():
-                k = F.normalize(keys(views[b:]), dim=1)
+                # key BN over 4 groups, as infonce4j's single-device stand-in for shuffling BN
+                k = F.normalize(torch.cat([keys(c) for c in views[b:].chunk(4)]), dim=1)
             q = F.normalize(model(views[:b]), dim=1)
             logits = torch.cat([(q * k).sum(1, keepdim=True), q @ queue.t()], dim=1) / 0.2
             loss = F.cross_entropy(logits, torch.zeros(b, dtype=torch.long))
@@ -115,7 +117,7 @@ def main():
             step()
         rates.append(a.steps * b / (time.perf_counter() - t0))
     s = sorted(rates)
-    print(json.dumps({"recipe": a.recipe, "batch": b, "width": a.width, "threads": a.threads, "torch": torch.__version__,
+    print(json.dumps({"recipe": a.recipe, "batch": b, "width": a.width, "stem_stride": a.stem_stride, "threads": a.threads, "torch": torch.__version__,
                       "images_per_second": s[len(s) // 2], "images_per_second_all": rates}))
 
 

@@ -40,26 +40,27 @@ final class ImageRecipe {
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
     boolean resume;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training images (default: 1).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training images (default: 3).")
     Integer epochs;
 
     @Option(names = "--batch", paramLabel = "N", description = "Images per step (default: 256).")
     Integer batch;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "InfoNCE temperature (default: SimCLR 0.5, MoCo 0.2).")
+    @Option(names = "--temperature", paramLabel = "T", description = "InfoNCE temperature (default: 0.2; the SimCLR paper used 0.5 with its much longer training).")
     Double temperature;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Base learning rate (default: 0.3).")
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: see --optimizer).")
     Double lr;
 
-    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: 0.9).")
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD and LARS momentum (default: 0.9; AdamW uses betas 0.9 and 0.999).")
     Double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay (default: 1e-4).")
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay on weight tensors (default: see --optimizer).")
     Double weightDecay;
 
     @Option(names = "--optimizer", paramLabel = "sgd|lars|adamw",
-        description = "SGD with momentum, LARS (per-layer trust ratio) or AdamW (default: sgd; adamw defaults to --lr 1e-3 --weight-decay 0.01).")
+        description = "AdamW, SGD with momentum or LARS (per-layer trust ratio) (default: adamw with --lr 3e-3 --weight-decay 0.01; "
+            + "sgd and lars default to --lr 0.3 --weight-decay 1e-4).")
     String optimizer;
 
     @Option(names = "--warmup", paramLabel = "EPOCHS", description = "Linear warm-up, in epochs (default: 0.2).")
@@ -70,6 +71,10 @@ final class ImageRecipe {
 
     @Option(names = "--blocks", paramLabel = "B", description = "Residual blocks per stage (default: 1).")
     Integer blocks;
+
+    @Option(names = "--stem-stride", paramLabel = "S",
+        description = "Stride of the first convolution: 2 starts the stages at 14x14, a quarter of the arithmetic (default: 2).")
+    Integer stemStride;
 
     @Option(names = "--projection", paramLabel = "D", description = "Projection head output size (default: 128).")
     Integer projection;
@@ -118,11 +123,12 @@ final class ImageRecipe {
           throw new IllegalArgumentException("--optimizer must be sgd, lars or adamw, got '" + optimizer + "'");
         }
       }
-      boolean adam = kind == Optimizer.Kind.ADAMW;
-      return new Pretraining.Config(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, adam ? 1e-3 : d.lr()),
-          or(momentum, d.momentum()), or(weightDecay, adam ? 1e-2 : d.weightDecay()), kind, or(warmup, d.warmupEpochs()), or(width, d.width()),
+      boolean same = kind == d.optimizer();
+      return new Pretraining.Config(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, same ? d.lr() : Pretraining.defaultLr(kind)),
+          or(momentum, d.momentum()), or(weightDecay, same ? d.weightDecay() : Pretraining.defaultWeightDecay(kind)), kind, or(warmup, d.warmupEpochs()), or(width, d.width()),
           or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
-          or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()));
+          or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()),
+          or(stemStride, d.stemStride()));
     }
 
     Path out(String recipe) {

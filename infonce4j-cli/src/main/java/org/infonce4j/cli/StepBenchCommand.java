@@ -35,6 +35,9 @@ final class StepBenchCommand implements Callable<Integer> {
   @Option(names = "--width", defaultValue = "32", description = "Encoder width (default: ${DEFAULT-VALUE}).")
   int width;
 
+  @Option(names = "--stem-stride", defaultValue = "2", description = "Stride of the encoder's first convolution (default: ${DEFAULT-VALUE}).")
+  int stemStride;
+
   @Option(names = "--core-loss", description = "The core engine computes the loss.")
   boolean coreLoss;
 
@@ -65,7 +68,7 @@ final class StepBenchCommand implements Callable<Integer> {
     int t = threads != null ? threads : d.threads();
     Pretraining.Config c = new Pretraining.Config(method, 1, batch, d.temperature(), d.lr(), d.momentum(), d.weightDecay(), d.optimizer(),
         d.warmupEpochs(), width, d.blocks(), d.projection(), d.queue(), d.keyMomentum(), 0, d.seed(), t, coreLoss, d.minCrop(),
-        d.jitter());
+        d.jitter(), stemStride);
     double[] rates = Pretraining.stepThroughput(c, warmup, steps, repeats);
     double[] sorted = rates.clone();
     Arrays.sort(sorted);

@@ -176,6 +176,22 @@ class ImageRecipeCommandTest {
   }
 
   @Test
+  void benchStepTimesEveryRecipe() {
+    for (String recipe : new String[] {"simclr", "moco", "supervised"}) {
+      Run r = run("bench-step", "--recipe", recipe, "--batch", "8", "--width", "4", "--threads", "1", "--warmup", "1", "--steps", "2",
+          "--repeats", "2", "--json");
+      assertEquals(0, r.code(), r.err());
+      Map<String, Object> m = JsonReader.parseObject(r.out().trim());
+      assertEquals(recipe, m.get("recipe"));
+      assertTrue(((Number) m.get("images_per_second")).doubleValue() > 0, r.out());
+      assertEquals(2, ((List<?>) m.get("images_per_second_all")).size());
+    }
+    Run bad = run("bench-step", "--recipe", "byol");
+    assertEquals(1, bad.code());
+    assertTrue(bad.err().contains("--recipe must be simclr, moco or supervised"), bad.err());
+  }
+
+  @Test
   void missingDataSaysHowToInstallIt() {
     Run r = run("simclr", "--data", dir.resolve("nowhere").toString(), "--out", dir.resolve("x").toString());
     assertEquals(1, r.code());

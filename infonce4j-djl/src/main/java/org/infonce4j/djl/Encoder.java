@@ -43,8 +43,8 @@ public final class Encoder implements AutoCloseable {
    * A new encoder (width, blocks per stage) with a head, parameters initialised (Xavier) from the
    * engine's random seed.
    */
-  Encoder(int width, int blocks, SequentialBlock head, int batch) {
-    this.encoder = Networks.encoder(width, blocks);
+  Encoder(int width, int blocks, int stemStride, SequentialBlock head, int batch) {
+    this.encoder = Networks.encoder(width, blocks, stemStride);
     this.head = head;
     this.net = new SequentialBlock().add(encoder).add(head);
     this.model = Model.newInstance("infonce4j-encoder");

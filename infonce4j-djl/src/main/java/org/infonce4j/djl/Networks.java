@@ -24,13 +24,15 @@ public final class Networks {
   /**
    * Stem conv 3x3 (width w) then three stages of {@code blocks} basic residual blocks at widths
    * w, 2w, 4w (the second and third downsample by 2), global average pooling: a {@code 4w}-d
-   * feature. Width 32, one block per stage: 307k parameters.
+   * feature. Width 32, one block per stage: 307k parameters. A stem of stride 2 starts the stages
+   * at 14 x 14 instead of 28 x 28: the same parameters for about a quarter of the arithmetic.
    */
-  public static SequentialBlock encoder(int width, int blocks) {
-    if (width < 1 || blocks < 1) {
-      throw new IllegalArgumentException("encoder width and blocks per stage must be positive, got " + width + " and " + blocks);
+  public static SequentialBlock encoder(int width, int blocks, int stemStride) {
+    if (width < 1 || blocks < 1 || stemStride < 1 || stemStride > 2) {
+      throw new IllegalArgumentException("encoder width and blocks per stage must be positive and the stem stride 1 or 2, got " + width + ", "
+          + blocks + " and " + stemStride);
     }
-    SequentialBlock net = new SequentialBlock().add(convBn(width, 3, 1)).add(Activation.reluBlock());
+    SequentialBlock net = new SequentialBlock().add(convBn(width, 3, stemStride)).add(Activation.reluBlock());
     int in = width;
     int[] widths = {width, 2 * width, 4 * width};
     for (int stage = 0; stage < widths.length; stage++) {

@@ -76,10 +76,11 @@ public final class Pretraining {
    * @param coreLoss     compute the loss with the core engine instead of DJL operations
    * @param minCrop      smallest random-crop area as a share of the image
    * @param jitter       brightness and contrast jitter strength (see {@link Augment})
+   * @param stemStride   stride of the encoder's first convolution (1, or 2 for a quarter of the arithmetic)
    */
   public record Config(Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
       double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
-      boolean coreLoss, double minCrop, double jitter) {
+      boolean coreLoss, double minCrop, double jitter, int stemStride) {
 
     public Config {
       if (!(minCrop > 0 && minCrop <= 1) || !(jitter >= 0 && jitter < 1)) {
@@ -102,7 +103,8 @@ public final class Pretraining {
             Optimizer.Kind.valueOf(((String) m.get("optimizer")).toUpperCase(Locale.ROOT)),
             number(m, "warmup_epochs"), integer(m, "width"), integer(m, "blocks"), integer(m, "projection"), integer(m, "queue"),
             number(m, "key_momentum"), integer(m, "images"), ((Number) m.get("seed")).longValue(), integer(m, "threads"),
-            (Boolean) m.get("core_loss"), number(m, "min_crop"), number(m, "jitter"));
+            (Boolean) m.get("core_loss"), number(m, "min_crop"), number(m, "jitter"),
+            m.containsKey("stem_stride") ? integer(m, "stem_stride") : 1);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("not the settings of an image recipe (" + e.getMessage() + "): " + m, e);
       }
@@ -120,19 +122,19 @@ public final class Pretraining {
     public Config withMethod(Method m) {
       Config d = defaults(m);
       return new Config(m, epochs, batch, d.temperature, d.lr, momentum, d.weightDecay, d.optimizer, warmupEpochs, width, blocks,
-          m == Method.SUPERVISED ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
+          m == Method.SUPERVISED ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
     }
 
     /** The same settings with other epochs. */
     public Config withEpochs(int e) {
       return new Config(method, e, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue,
-          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
     }
 
     /** The same settings with another queue length. */
     public Config withQueue(int k) {
       return new Config(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, k,
-          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter);
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
     }
 
     /** The settings as a JSON-ready map (written to the run's config.json). */
@@ -158,6 +160,7 @@ public final class Pretraining {
       m.put("core_loss", coreLoss);
       m.put("min_crop", minCrop);
       m.put("jitter", jitter);
+      m.put("stem_stride", stemStride);
       return m;
     }
   }
@@ -167,15 +170,30 @@ public final class Pretraining {
 
   public static final double JITTER = 0.4;
 
+  /** Default stride of the encoder's stem (see {@link Networks#encoder}). */
+  public static final int STEM_STRIDE = 2;
+
+  /** The default learning rate of an optimiser: AdamW 3e-3; SGD and LARS 0.3 (SimCLR's, at batch 256). */
+  public static double defaultLr(Optimizer.Kind kind) {
+    return kind == Optimizer.Kind.ADAMW ? 3e-3 : 0.3;
+  }
+
+  /** The default weight decay of an optimiser: AdamW 1e-2 (decoupled); SGD and LARS 1e-4. */
+  public static double defaultWeightDecay(Optimizer.Kind kind) {
+    return kind == Optimizer.Kind.ADAMW ? 1e-2 : 1e-4;
+  }
+
   /** Defaults that train in a few minutes per epoch on two cores. */
   public static Config defaults(Method method) {
     return switch (method) {
-      case SIMCLR -> new Config(method, 1, 256, 0.5, 0.3, 0.9, 1e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
-          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
-      case MOCO -> new Config(method, 1, 256, 0.2, 0.3, 0.9, 1e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 128, 4096, 0.99, 0, 42,
-          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
-      case SUPERVISED -> new Config(method, 1, 256, 1, 0.1, 0.9, 5e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 10, 4096, 0.99, 0, 42,
-          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER);
+      case SIMCLR -> new Config(method, 3, 256, 0.2, defaultLr(Optimizer.Kind.ADAMW), 0.9, defaultWeightDecay(Optimizer.Kind.ADAMW),
+          Optimizer.Kind.ADAMW, 0.2, 32, 1, 128, 4096, 0.99, 0, 42, Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER,
+          STEM_STRIDE);
+      case MOCO -> new Config(method, 3, 256, 0.2, defaultLr(Optimizer.Kind.ADAMW), 0.9, defaultWeightDecay(Optimizer.Kind.ADAMW),
+          Optimizer.Kind.ADAMW, 0.2, 32, 1, 128, 4096, 0.99, 0, 42, Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER,
+          STEM_STRIDE);
+      case SUPERVISED -> new Config(method, 3, 256, 1, 0.1, 0.9, 5e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 10, 4096, 0.99, 0, 42,
+          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER, STEM_STRIDE);
     };
   }
 
@@ -218,6 +236,9 @@ public final class Pretraining {
     }
   }
 
+  /** Batch-norm groups of MoCo's key encoder (see the session's keyForward). */
+  static final int KEY_GROUPS = 4;
+
   /** Steps per point of an epoch's loss trace. */
   public static final int TRACE_WINDOW = 10;
 
@@ -241,7 +262,7 @@ public final class Pretraining {
   public static Encoder initial(Config c) {
     DjlEnvironment.start(c.threads());
     Engine.getInstance().setRandomSeed((int) c.seed());
-    return new Encoder(c.width(), c.blocks(), head(c), c.batch());
+    return new Encoder(c.width(), c.blocks(), c.stemStride(), head(c), c.batch());
   }
 
   private static SequentialBlock head(Config c) {
@@ -360,7 +381,7 @@ public final class Pretraining {
       this.core = c.coreLoss() ? InfoNce.create(c.threads()) : null;
       if (c.method() == Method.MOCO) {
         Engine.getInstance().setRandomSeed((int) c.seed());
-        keys = new Encoder(c.width(), c.blocks(), head(c), c.batch());
+        keys = new Encoder(c.width(), c.blocks(), c.stemStride(), head(c), c.batch());
         copy(enc, keys);
         keys.network().freezeParameters(true);
         SplittableRandom r = new SplittableRandom(c.seed() ^ 0x9E3779B97F4A7C15L);
@@ -486,7 +507,7 @@ public final class Pretraining {
         augment.view(data, index, b, rnd, q);
         augment.view(data, index, b, rnd, k);
       }
-      NDArray kz = keys.forward(new ParameterStore(step, false), Encoder.images(step, k, b), true).normalize(2, 1);
+      NDArray kz = keyForward(step, Encoder.images(step, k, b), b).normalize(2, 1);
       NDArray bank = queue.duplicate();
       bank.attach(step);
       float value;
@@ -520,6 +541,25 @@ public final class Pretraining {
         gc.backward(loss);
         return loss.getFloat();
       }
+    }
+
+    /**
+     * The key encoder on the key views, its batch-norm statistics taken over groups of
+     * {@link #KEY_GROUPS} consecutive slices while the queries use the whole batch: the single-device
+     * stand-in for MoCo's shuffling BN, so that a query and its key never share the statistics the
+     * network could use to recognise each other instead of the image.
+     */
+    private NDArray keyForward(NDManager step, NDArray x, int b) {
+      int groups = b >= 4 * KEY_GROUPS ? KEY_GROUPS : 1;
+      if (groups == 1) {
+        return keys.forward(new ParameterStore(step, false), x, true);
+      }
+      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+      for (int g = 0; g < groups; g++) {
+        int from = g * b / groups, to = (g + 1) * b / groups;
+        parts.add(keys.forward(new ParameterStore(step, false), x.get(new NDIndex("{}:{}", from, to)), true));
+      }
+      return ai.djl.ndarray.NDArrays.concat(parts, 0);
     }
 
     /** Writes the batch's keys into the queue, oldest first out, wrapping around. */

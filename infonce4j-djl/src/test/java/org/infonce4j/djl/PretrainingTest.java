@@ -51,7 +51,7 @@ class PretrainingTest {
   private static Pretraining.Config tiny(Pretraining.Method method, int epochs) {
     Pretraining.Config d = Pretraining.defaults(method);
     return new Pretraining.Config(method, epochs, 32, d.temperature(), 0.05, 0.9, d.weightDecay(), Optimizer.Kind.SGD, 0.0, 4, 1, 16, 50, 0.9, 0, 3, 1,
-        false, d.minCrop(), d.jitter());
+        false, d.minCrop(), d.jitter(), 1);
   }
 
   private static float[] parameters(Encoder e) {
@@ -80,7 +80,7 @@ class PretrainingTest {
       Pretraining.Config c = method != Pretraining.Method.SIMCLR ? t
           : new Pretraining.Config(t.method(), t.epochs(), t.batch(), t.temperature(), 1e-3, t.momentum(), 1e-2, Optimizer.Kind.ADAMW,
               t.warmupEpochs(), t.width(), t.blocks(), t.projection(), t.queue(), t.keyMomentum(), t.images(), t.seed(), t.threads(),
-              t.coreLoss(), t.minCrop(), t.jitter());
+              t.coreLoss(), t.minCrop(), t.jitter(), t.stemStride());
       float[] straight;
       try (Encoder e = Pretraining.train(c, data, RunDirectory.start(dir.resolve(method + "-a"), c.toMap(), false), null).encoder()) {
         straight = parameters(e);
@@ -110,7 +110,7 @@ class PretrainingTest {
       double lr = kind == Optimizer.Kind.ADAMW ? 3e-3 : kind == Optimizer.Kind.LARS ? 1.0 : t.lr();
       Pretraining.Config c = new Pretraining.Config(t.method(), t.epochs(), t.batch(), t.temperature(), lr, t.momentum(), t.weightDecay(), kind,
           t.warmupEpochs(), t.width(), t.blocks(), t.projection(), t.queue(), t.keyMomentum(), t.images(), t.seed(), t.threads(), t.coreLoss(),
-          t.minCrop(), t.jitter());
+          t.minCrop(), t.jitter(), t.stemStride());
       Pretraining.Trained r = Pretraining.train(c, data, null, null);
       r.encoder().close();
       List<Pretraining.EpochLog> logs = r.epochs();
