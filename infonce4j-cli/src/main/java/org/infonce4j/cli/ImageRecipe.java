@@ -254,9 +254,10 @@ final class ImageRecipe {
     }
     acc.add("kNN, 10k bank (per epoch)", x, y);
     double[] ends = {Math.min(1, epochs), Math.max(1, epochs)};
-    for (Evaluation.Scores s : rows) {
-      acc.add(s.name() + " kNN", ends, new double[] {s.knn(), s.knn()});
-      acc.add(s.name() + " linear", ends, new double[] {s.linear(), s.linear()});
+    for (int i = 0; i < rows.size(); i++) {
+      Evaluation.Scores s = rows.get(i);
+      acc.add(s.name() + " kNN", ends, new double[] {s.knn(), s.knn()}, i + 1, false);
+      acc.add(s.name() + " linear probe", ends, new double[] {s.linear(), s.linear()}, i + 1, true);
     }
     acc.write(run.file("accuracy.png"));
     out.println("report: " + run.file("metrics.json") + ", " + run.file("loss.png") + ", " + run.file("accuracy.png"));

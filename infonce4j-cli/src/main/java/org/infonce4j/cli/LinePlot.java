@@ -23,7 +23,8 @@ import javax.imageio.ImageIO;
  */
 final class LinePlot {
   private static final Color[] PALETTE = {
-    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)
+    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b),
+    new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
   };
   private static final int WIDTH = 800;
   private static final int HEIGHT = 500;
@@ -38,7 +39,7 @@ final class LinePlot {
   private final List<Series> series = new ArrayList<>();
   private boolean logX;
 
-  private record Series(String name, double[] x, double[] y) {}
+  private record Series(String name, double[] x, double[] y, int color, boolean dashed) {}
 
   LinePlot(String title, String xLabel, String yLabel) {
     this.title = title;
@@ -51,7 +52,15 @@ final class LinePlot {
     if (x.length != y.length) {
       throw new IllegalArgumentException("series '" + name + "' has " + x.length + " x values and " + y.length + " y values");
     }
-    series.add(new Series(name, x.clone(), y.clone()));
+    series.add(new Series(name, x.clone(), y.clone(), series.size(), false));
+    return this;
+  }
+
+  /** Adds a series in colour {@code color} of the palette, dashed or solid (e.g. two metrics of one model). */
+  LinePlot add(String name, double[] x, double[] y, int color, boolean dashed) {
+    add(name, x, y);
+    Series s = series.remove(series.size() - 1);
+    series.add(new Series(s.name(), s.x(), s.y(), color, dashed));
     return this;
   }
 
@@ -124,10 +133,12 @@ final class LinePlot {
     g.setColor(Color.BLACK);
     g.drawRect(LEFT, TOP, pw, ph);
     // series
-    g.setStroke(new BasicStroke(2f));
+    BasicStroke solid = new BasicStroke(2f);
+    BasicStroke dashed = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {7f, 5f}, 0f);
     for (int si = 0; si < series.size(); si++) {
       Series s = series.get(si);
-      g.setColor(PALETTE[si % PALETTE.length]);
+      g.setStroke(s.dashed() ? dashed : solid);
+      g.setColor(PALETTE[s.color() % PALETTE.length]);
       int prevX = 0, prevY = 0;
       boolean have = false;
       for (int i = 0; i < s.x.length; i++) {
@@ -160,14 +171,26 @@ final class LinePlot {
     gy.rotate(-Math.PI / 2);
     gy.drawString(yLabel, -(TOP + ph / 2 + fm.stringWidth(yLabel) / 2), 18);
     gy.dispose();
-    int ly = TOP + 10;
+    // Legend in a white box at the lower right, where accuracy curves rarely go.
+    int widest = 0;
+    for (Series s : series) {
+      widest = Math.max(widest, fm.stringWidth(s.name()));
+    }
+    int boxW = widest + 44, boxH = series.size() * 18 + 8;
+    int bx = LEFT + pw - boxW - 8, by = TOP + ph - boxH - 8;
+    g.setColor(new Color(255, 255, 255, 235));
+    g.fillRect(bx, by, boxW, boxH);
+    g.setColor(new Color(0xcccccc));
+    g.setStroke(new BasicStroke(1f));
+    g.drawRect(bx, by, boxW, boxH);
     for (int si = 0; si < series.size(); si++) {
-      String name = series.get(si).name;
-      int lx = LEFT + pw - 12 - fm.stringWidth(name) - 24;
-      g.setColor(PALETTE[si % PALETTE.length]);
-      g.fillRect(lx, ly + si * 18, 16, 4);
+      Series s = series.get(si);
+      int ly = by + 14 + si * 18;
+      g.setColor(PALETTE[s.color() % PALETTE.length]);
+      g.setStroke(s.dashed() ? dashed : solid);
+      g.drawLine(bx + 8, ly - 4, bx + 30, ly - 4);
       g.setColor(Color.BLACK);
-      g.drawString(name, lx + 22, ly + si * 18 + 6);
+      g.drawString(s.name(), bx + 36, ly);
     }
     g.dispose();
     try {
