@@ -50,17 +50,9 @@ public final class Evaluation {
     Matrix train = enc.features(data.train());
     Matrix test = enc.features(data.test());
     // Alignment: two augmented views of the same test images.
-    int n = Math.min(GEOMETRY_SAMPLE, data.test().size());
-    int[] index = new int[n];
-    for (int i = 0; i < n; i++) {
-      index[i] = i;
-    }
-    int px = FashionMnist.SIDE * FashionMnist.SIDE;
-    float[] a = new float[n * px], b = new float[n * px];
-    SplittableRandom rnd = new SplittableRandom(7);
-    Augment.defaults().view(data.test(), index, n, rnd, a);
-    Augment.defaults().view(data.test(), index, n, rnd, b);
-    double alignment = Geometry.alignment(enc.features(a, n), enc.features(b, n));
+    float[][] pair = augmentedPairs(data);
+    int n = pair[0].length / (FashionMnist.SIDE * FashionMnist.SIDE);
+    double alignment = Geometry.alignment(enc.features(pair[0], n), enc.features(pair[1], n));
     return scores(name, train, test, data, alignment, threads, t0);
   }
 
@@ -79,6 +71,15 @@ public final class Evaluation {
     long t0 = System.nanoTime();
     Matrix train = pixels(data.train());
     Matrix test = pixels(data.test());
+    float[][] pair = augmentedPairs(data);
+    int px = FashionMnist.SIDE * FashionMnist.SIDE;
+    int n = pair[0].length / px;
+    double alignment = Geometry.alignment(offset(new Matrix(n, px, pair[0])), offset(new Matrix(n, px, pair[1])));
+    return scores("raw pixels", train, test, data, alignment, threads, t0);
+  }
+
+  /** Two augmented views (fixed seed) of the first test images: {@code n x 784} each. */
+  private static float[][] augmentedPairs(FashionMnist data) {
     int n = Math.min(GEOMETRY_SAMPLE, data.test().size());
     int[] index = new int[n];
     for (int i = 0; i < n; i++) {
@@ -89,8 +90,7 @@ public final class Evaluation {
     SplittableRandom rnd = new SplittableRandom(7);
     Augment.defaults().view(data.test(), index, n, rnd, a);
     Augment.defaults().view(data.test(), index, n, rnd, b);
-    double alignment = Geometry.alignment(offset(new Matrix(n, px, a)), offset(new Matrix(n, px, b)));
-    return scores("raw pixels", train, test, data, alignment, threads, t0);
+    return new float[][] {a, b};
   }
 
   private static Scores scores(String name, Matrix train, Matrix test, FashionMnist data, double alignment, int threads, long t0) {
