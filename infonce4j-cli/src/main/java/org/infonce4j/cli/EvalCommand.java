@@ -41,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
     Pretraining.Trained t = Pretraining.load(dir);
     Pretraining.Config c = Pretraining.Config.fromMap(dir.config());
     int th = threads != null ? threads : c.threads();
-    FashionMnist fm = ImageRecipe.load(data);
+    FashionMnist fm = FashionMnist.load(data);
     List<Evaluation.Scores> rows = new ArrayList<>();
     String name = c.method().name().toLowerCase(Locale.ROOT) + " (" + t.epochs().size() + " ep)";
     try (Encoder enc = t.encoder()) {

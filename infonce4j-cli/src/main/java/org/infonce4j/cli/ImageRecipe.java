@@ -154,10 +154,6 @@ final class ImageRecipe {
     this.err = err;
   }
 
-  static FashionMnist load(Path dir) {
-    return FashionMnist.load(dir);
-  }
-
   /**
    * Trains {@code c} into {@code dir} (resuming when asked) with a progress bar.
    *
@@ -165,9 +161,6 @@ final class ImageRecipe {
    */
   Pretraining.Trained train(String label, Pretraining.Config c, FashionMnist data, Path dir, boolean resume, boolean monitor) {
     RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
-    int n = c.images() > 0 ? Math.min(c.images(), data.train().size()) : data.train().size();
-    FashionMnist.Split train = n == data.train().size() ? data.train() : data.train().head(n);
-    long stepsPerEpoch = n / c.batch();
     ProgressBar bar = new ProgressBar(err, "img", 500);
     int first = run.latestCheckpoint().orElse(0);
     if (first > 0) {
@@ -190,10 +183,8 @@ final class ImageRecipe {
       err.flush();
       return a;
     };
-    if (stepsPerEpoch == 0) {
-      throw new IllegalArgumentException("--batch " + c.batch() + " is larger than the " + n + " training images");
-    }
-    Pretraining.Trained t = Pretraining.train(c, train, run, progress, reporting);
+    // --images and a batch larger than the images are Pretraining's to apply and to refuse.
+    Pretraining.Trained t = Pretraining.train(c, data.train(), run, progress, reporting);
     writeTrainingPlots(run, label, t.epochs());
     return t;
   }

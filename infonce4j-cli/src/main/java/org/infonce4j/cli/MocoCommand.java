@@ -53,7 +53,7 @@ final class MocoCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     ImageRecipe r = new ImageRecipe(out, err);
-    FashionMnist data = ImageRecipe.load(options.data);
+    FashionMnist data = FashionMnist.load(options.data);
     Path dir = options.out("moco-sweep");
     err.println("moco queue sweep: run directory " + dir);
     List<Map<String, Object>> points = new ArrayList<>();

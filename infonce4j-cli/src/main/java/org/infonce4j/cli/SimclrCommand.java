@@ -32,7 +32,7 @@ final class SimclrCommand implements Callable<Integer> {
   /** Trains, evaluates and reports one image recipe. */
   static int run(CommandSpec spec, ImageRecipe.Options options, Pretraining.Config c, String recipe) {
     ImageRecipe r = new ImageRecipe(spec.commandLine().getOut(), spec.commandLine().getErr());
-    FashionMnist data = ImageRecipe.load(options.data);
+    FashionMnist data = FashionMnist.load(options.data);
     Path dir = options.out(recipe);
     spec.commandLine().getErr().println(recipe + ": run directory " + dir);
     Pretraining.Trained t = r.train(recipe, c, data, dir, options.resume, options.monitor);

@@ -8,8 +8,6 @@ import java.awt.image.BufferedImage;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +18,6 @@ import javax.imageio.ImageIO;
 import org.infonce4j.io.JsonReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code simclr}, {@code moco} and {@code eval} end to end on a tiny synthetic Fashion-MNIST (IDX
@@ -32,15 +29,8 @@ class ImageRecipeCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+    return Run.of(args);
   }
 
   /** Writes train (n) and t10k (m) IDX files, the training images gzipped, into {@code dir/data}. */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import org.infonce4j.word2vec.WordVectors;
 import org.infonce4j.word2vec.WordVectorsFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code infonce4j word2vec}: train, then evaluate, on a small synthetic corpus. */
 class Word2VecCommandTest {
@@ -25,15 +22,8 @@ class Word2VecCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int code, String out, String err) {}
-
   private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+    return Run.of(args);
   }
 
   /** Sentences from 6 topics of 6 words ("t3w1"); a word's neighbours should share its topic. */

@@ -613,17 +613,7 @@ public final class Pretraining {
     private void restore(int epoch) {
       java.nio.file.Path file = run.checkpoint(epoch);
       try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-        if (in.readInt() != MAGIC) {
-          throw new IllegalArgumentException(file + ": not an infonce4j checkpoint");
-        }
-        int stored = in.readInt();
-        if (stored != epoch) {
-          throw new IllegalArgumentException(file + ": holds epoch " + stored + ", expected " + epoch);
-        }
-        in.readUTF(); // the settings; the run directory has already compared them
-        for (Object o : org.infonce4j.io.JsonReader.parse(readLong(in)) instanceof List<?> l ? l : List.of()) {
-          logs.add(EpochLog.fromMap((Map<?, ?>) o));
-        }
+        logs.addAll(readHeader(in, file, epoch));
         enc.load(in);
         sgd.load(in);
         if (keys != null) {
@@ -640,6 +630,26 @@ public final class Pretraining {
         throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * Reads a checkpoint's header (magic, epoch, settings, the epoch records) up to the parameters.
+   * The settings are skipped: the run directory has already compared them with the run's.
+   */
+  private static List<EpochLog> readHeader(DataInputStream in, java.nio.file.Path file, int epoch) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IllegalArgumentException(file + ": not an infonce4j checkpoint (or one of an older format)");
+    }
+    int stored = in.readInt();
+    if (stored != epoch) {
+      throw new IllegalArgumentException(file + ": holds epoch " + stored + ", expected " + epoch);
+    }
+    in.readUTF();
+    List<EpochLog> logs = new ArrayList<>();
+    for (Object o : org.infonce4j.io.JsonReader.parse(readLong(in)) instanceof List<?> l ? l : List.of()) {
+      logs.add(EpochLog.fromMap((Map<?, ?>) o));
+    }
+    return logs;
   }
 
   /** Strings past writeUTF's 64 KB (the epochs' loss traces grow with the run). */
@@ -666,15 +676,7 @@ public final class Pretraining {
     Encoder enc = initial(c);
     java.nio.file.Path file = run.checkpoint(epoch);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      if (in.readInt() != MAGIC) {
-        throw new IllegalArgumentException(file + ": not an infonce4j checkpoint");
-      }
-      in.readInt();
-      in.readUTF();
-      List<EpochLog> logs = new ArrayList<>();
-      for (Object o : org.infonce4j.io.JsonReader.parse(readLong(in)) instanceof List<?> l ? l : List.of()) {
-        logs.add(EpochLog.fromMap((Map<?, ?>) o));
-      }
+      List<EpochLog> logs = readHeader(in, file, epoch);
       enc.load(in);
       return new Trained(enc, List.copyOf(logs));
     } catch (IOException e) {
