@@ -132,18 +132,20 @@ final class ImageRecipe {
     }
 
     Path out(String recipe) {
-      if (out != null) {
-        return out;
-      }
-      if (resume) {
-        throw new IllegalArgumentException("--resume needs --out RUNDIR, the run to continue");
-      }
-      return Path.of("runs", recipe + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      return out != null ? out : defaultRunDir(recipe, resume);
     }
 
     private static <T> T or(T given, T fallback) {
       return given != null ? given : fallback;
     }
+  }
+
+  /** runs/<recipe>-<date>-<time>; refused with --resume, which must name the run to continue. */
+  static Path defaultRunDir(String recipe, boolean resume) {
+    if (resume) {
+      throw new IllegalArgumentException("--resume needs --out RUNDIR, the run to continue");
+    }
+    return Path.of("runs", recipe + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
   }
 
   private final PrintWriter out;

@@ -131,6 +131,12 @@ public final class Pretraining {
           keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
     }
 
+    /** The same settings with another temperature (the temperature sweep). */
+    public Config withTemperature(double t) {
+      return new Config(method, epochs, batch, t, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue,
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
+    }
+
     /** The same settings with another queue length. */
     public Config withQueue(int k) {
       return new Config(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, k,

@@ -1,0 +1,154 @@
+package org.infonce4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.infonce4j.djl.DjlEnvironment;
+import org.infonce4j.djl.PreferenceTraining;
+import org.infonce4j.dpo.PreferenceLoss;
+import org.infonce4j.io.Json;
+import org.infonce4j.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code infonce4j dpo}: supervised fine-tuning, then preference optimisation for each K, on the sorting task. */
+@Command(name = "dpo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"DPO as InfoNCE on preferences, end to end: a small GRU language model is fine-tuned on sorting digits (the frozen",
+        "reference), answers sampled from it are judged (positions right), and a policy is trained from the reference on one chosen",
+        "and K rejected answers per prompt for each K. Reports per evaluation: preference accuracy, implicit reward margin, KL to the",
+        "reference and the judge's win rate against the reference on held-out prompts."})
+final class DpoCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--rejected", split = ",", paramLabel = "K", description = "Rejected answers per prompt, one policy per K (default: 1,4).")
+  List<Integer> rejected;
+
+  @Option(names = "--objective", paramLabel = "infonce|dpo|ipo",
+      description = "Preference loss: listwise InfoNCE (for K = 1 exactly DPO), DPO's sigmoid averaged over pairs, or IPO (default: infonce).")
+  String objective;
+
+  @Option(names = "--beta", paramLabel = "B", description = "Strength of the implicit KL penalty (default: 0.1).")
+  Double beta;
+
+  @Option(names = "--length", paramLabel = "L", description = "Digits per prompt (default: 6).")
+  Integer length;
+
+  @Option(names = "--sft-steps", paramLabel = "N", description = "Fine-tuning steps of the reference (default: 300).")
+  Integer sftSteps;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Preference steps per K (default: 400).")
+  Integer steps;
+
+  @Option(names = "--lr", paramLabel = "LR", description = "Adam's learning rate for preference training (default: 1e-3).")
+  Double lr;
+
+  @Option(names = "--prompts", paramLabel = "N", description = "Training prompts answered by the reference for preference data (default: 2048).")
+  Integer prompts;
+
+  @Option(names = "--held-out", paramLabel = "N", description = "Held-out prompts for evaluation (default: 1000).")
+  Integer heldOut;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed (default: 1).")
+  Long seed;
+
+  @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 1, which makes runs reproducible bit for bit).")
+  Integer threads;
+
+  @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory (default: runs/dpo-<date>-<time>).")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
+  boolean resume;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    PreferenceTraining.Config d = PreferenceTraining.Config.defaults();
+    PreferenceTraining.Config c = new PreferenceTraining.Config(or(length, d.length()), d.hidden(), or(sftSteps, d.sftSteps()), d.sftBatch(), d.sftLr(),
+        or(prompts, d.prompts()), d.samples(), or(rejected, d.rejected()), objective == null ? d.objective() : PreferenceLoss.Objective.parse(objective),
+        or(beta, d.beta()), or(steps, d.dpoSteps()), d.dpoBatch(), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(), or(seed, d.seed()),
+        or(threads, d.threads()));
+    Path dir = out != null ? out : ImageRecipe.defaultRunDir("dpo", resume);
+    DjlEnvironment.start(c.threads());
+    RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
+    err.println("dpo: run directory " + dir);
+    ProgressBar bar = new ProgressBar(err, "steps", 500);
+    PreferenceTraining.Result r = PreferenceTraining.run(c, run, (phase, step, total, loss) -> {
+      bar.label(phase);
+      bar.update(step, total, 0, loss, step == total);
+      if (step == total) bar.finish();
+    });
+    report(o, run, r);
+    return 0;
+  }
+
+  private static void report(PrintWriter o, RunDirectory run, PreferenceTraining.Result r) {
+    PreferenceTraining.Config c = r.config();
+    o.println(String.format(Locale.ROOT, "task: sort %d digits; judge: positions right (0-%d); %d held-out prompts", c.length(), c.length(), c.heldOut()));
+    o.println(String.format(Locale.ROOT, "reference after %d fine-tuning steps: mean score %.3f, right answers %.1f%%; %d of %d prompts had a worse answer",
+        c.sftSteps(), r.referenceScore(), 100 * r.referenceExact(), r.pairs(), c.prompts()));
+    o.println(String.format(Locale.ROOT, "%4s %6s %9s %9s %9s %9s %9s %9s %9s", "K", "step", "loss", "pref.acc", "margin", "KL", "win rate",
+        "score", "right"));
+    Map<String, Object> m = Json.object();
+    m.put("recipe", "dpo");
+    m.put("engine", DjlEnvironment.description());
+    m.put("config", c.toMap());
+    m.put("reference", Map.of("mean_score", r.referenceScore(), "exact_rate", r.referenceExact()));
+    m.put("preference_prompts", r.pairs());
+    List<Object> runs = new java.util.ArrayList<>();
+    LinePlot win = new LinePlot("Win rate against the reference (held-out prompts, judge: positions right)", "preference step", "share");
+    LinePlot kl = new LinePlot("Preference training: accuracy, reward margin and KL to the reference", "preference step", "value");
+    int colour = 0;
+    for (PreferenceTraining.Run run1 : r.runs()) {
+      PreferenceTraining.Point last = run1.last();
+      o.println(String.format(Locale.ROOT, "%4d %6d %9.4f %8.1f%% %9.3f %9.3f %8.1f%% %9.3f %8.1f%%", run1.rejected(), last.step(), last.loss(),
+          100 * last.accuracy(), last.margin(), last.kl(), 100 * last.winRate(), last.meanScore(), 100 * last.exactRate()));
+      int n = run1.points().size();
+      double[] x = new double[n];
+      double[] w = new double[n];
+      double[] ex = new double[n];
+      double[] acc = new double[n];
+      double[] mar = new double[n];
+      double[] k = new double[n];
+      for (int i = 0; i < n; i++) {
+        PreferenceTraining.Point p = run1.points().get(i);
+        x[i] = p.step();
+        w[i] = p.winRate();
+        ex[i] = p.exactRate();
+        acc[i] = p.accuracy();
+        mar[i] = p.margin();
+        k[i] = p.kl();
+      }
+      win.add("K=" + run1.rejected() + " win rate", x, w, colour, false).add("K=" + run1.rejected() + " right answers", x, ex, colour, true);
+      kl.add("K=" + run1.rejected() + " preference accuracy", x, acc, colour, false).add("K=" + run1.rejected() + " KL (nats)", x, k, colour, true);
+      kl.add("K=" + run1.rejected() + " reward margin", x, mar, colour + 3, true);
+      colour++;
+      Map<String, Object> rm = Json.object();
+      rm.put("rejected", run1.rejected());
+      rm.put("points", run1.points().stream().map(PreferenceTraining.Point::toMap).toList());
+      runs.add(rm);
+    }
+    double[] ends = {0, c.dpoSteps()};
+    win.add("reference right answers", ends, new double[] {r.referenceExact(), r.referenceExact()}, 7, true);
+    m.put("runs", runs);
+    run.writeJson("metrics.json", m);
+    win.write(run.file("win_rate.png"));
+    kl.write(run.file("training.png"));
+    double[] sx = new double[r.sftLoss().length];
+    for (int i = 0; i < sx.length; i++) sx[i] = i + 1;
+    if (sx.length > 0) new LinePlot("Supervised fine-tuning of the reference", "step", "loss per answer token").add("loss", sx, r.sftLoss()).write(run.file("sft.png"));
+    o.println("report: " + run.file("metrics.json") + ", " + run.file("win_rate.png") + ", " + run.file("training.png"));
+    o.flush();
+  }
+
+  private static <T> T or(T given, T fallback) {
+    return given != null ? given : fallback;
+  }
+}

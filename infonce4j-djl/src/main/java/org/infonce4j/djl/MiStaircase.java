@@ -1,0 +1,356 @@
+package org.infonce4j.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.Pair;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.infonce4j.io.Json;
+import org.infonce4j.mi.CorrelatedGaussians;
+import org.infonce4j.mi.MiEstimator;
+import org.infonce4j.run.RunDirectory;
+
+/**
+ * The mutual-information staircase of Poole et al. 2019: correlated Gaussians whose true mutual
+ * information steps through 2, 4, 6, 8, 10 nats, a critic trained from scratch for each estimator
+ * by Adam to maximise that estimator, and every step's estimate recorded beside the truth.
+ *
+ * <p>Critics: {@link Critic#SEPARABLE} scores {@code g(x) . h(y)} with two MLPs (two hidden layers,
+ * ReLU) into a shared embedding; {@link Critic#CONCAT} runs one MLP on {@code [x, y]} for all
+ * n x n pairs (n times the arithmetic). The estimator's value and gradient with respect to the
+ * n x n score matrix come from the core ({@link MiEstimator}) and enter autograd as
+ * {@code sum(f * stopgrad(dI/df))}, the same bridge as the InfoNCE loss.
+ *
+ * <p>Every random draw derives from (seed, estimator, stair): a run checkpointed after each stair and
+ * resumed gives the same numbers as an uninterrupted one, and on one thread the same numbers every
+ * time.
+ */
+public final class MiStaircase {
+
+  /** How the critic scores a pair. */
+  public enum Critic {
+    SEPARABLE,
+    CONCAT
+  }
+
+  /**
+   * Settings; defaults follow Poole et al.
+   *
+   * @param estimators    one critic is trained per estimator, in this order
+   * @param critic        separable (default) or concatenated
+   * @param batch         pairs per step n, e.g. 128; the InfoNCE estimate can never exceed log n
+   * @param dim           dimension of x and y, 20
+   * @param stairs        true MI of each stair, nats: 2, 4, 6, 8, 10
+   * @param stepsPerStair 4000
+   * @param lr            Adam's learning rate, 5e-4
+   * @param hidden        hidden units of each MLP layer, 256
+   * @param embedding     separable critic's embedding size, 32
+   * @param seed          seed of initialisation and sampling
+   * @param threads       PyTorch threads; 1 makes runs bit-reproducible
+   */
+  public record Config(List<MiEstimator> estimators, Critic critic, int batch, int dim, double[] stairs, int stepsPerStair, double lr,
+      int hidden, int embedding, long seed, int threads) {
+
+    public Config {
+      estimators = List.copyOf(estimators);
+      stairs = stairs.clone();
+      if (estimators.isEmpty()) throw new IllegalArgumentException("no estimator chosen");
+      if (batch < 2) throw new IllegalArgumentException("batch must be at least 2, got " + batch);
+      if (dim < 1 || hidden < 1 || embedding < 1) throw new IllegalArgumentException("dim, hidden and embedding must be positive");
+      if (stairs.length == 0) throw new IllegalArgumentException("no stairs given");
+      for (double s : stairs) if (!(s >= 0) || Double.isInfinite(s)) throw new IllegalArgumentException("stair MI must be finite and >= 0, got " + s);
+      if (stepsPerStair < 1) throw new IllegalArgumentException("steps per stair must be positive, got " + stepsPerStair);
+      if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+      if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
+    }
+
+    /** Poole et al.'s settings: InfoNCE, NWJ and DV; separable critic; batch 128; 2..10 nats; 4000 steps each; Adam 5e-4. */
+    public static Config defaults() {
+      return new Config(List.of(MiEstimator.INFONCE, MiEstimator.NWJ, MiEstimator.DV), Critic.SEPARABLE, 128, 20,
+          new double[] {2, 4, 6, 8, 10}, 4000, 5e-4, 256, 32, 1, 1);
+    }
+
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("recipe", "mi-staircase");
+      m.put("estimators", estimators.stream().map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+      m.put("critic", critic.name().toLowerCase(Locale.ROOT));
+      m.put("batch", batch);
+      m.put("dim", dim);
+      m.put("stairs", Arrays.stream(stairs).boxed().toList());
+      m.put("steps_per_stair", stepsPerStair);
+      m.put("lr", lr);
+      m.put("hidden", hidden);
+      m.put("embedding", embedding);
+      m.put("seed", seed);
+      m.put("threads", threads);
+      return m;
+    }
+  }
+
+  /** Called after every step. */
+  @FunctionalInterface
+  public interface Progress {
+    void step(MiEstimator estimator, long step, long steps, double estimate, double truth);
+  }
+
+  /**
+   * One estimator's run: the estimate after every step, and per stair the mean and standard
+   * deviation of the estimates over the stair's last quarter (bias = mean - truth).
+   */
+  public record Trace(MiEstimator estimator, double[] estimates, double[] stairMean, double[] stairStd, double max) {
+
+    public Map<String, Object> toMap(double[] truth) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("estimator", estimator.name().toLowerCase(Locale.ROOT));
+      List<Object> stairs = new ArrayList<>();
+      for (int s = 0; s < truth.length; s++) {
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("true_mi", truth[s]);
+        st.put("mean", stairMean[s]);
+        st.put("bias", stairMean[s] - truth[s]);
+        st.put("std", stairStd[s]);
+        stairs.add(st);
+      }
+      m.put("stairs", stairs);
+      m.put("max_estimate", max);
+      return m;
+    }
+  }
+
+  /** Everything a run measured. */
+  public record Result(Config config, List<Trace> traces) {}
+
+  private static final int MAGIC = 0x1CE4_4D49; // "MI"
+
+  private MiStaircase() {}
+
+  /**
+   * Runs the staircase for every estimator. With a run directory: a checkpoint after every stair,
+   * and a directory that holds checkpoints is resumed after the latest.
+   */
+  public static Result run(Config c, RunDirectory run, Progress progress) {
+    DjlEnvironment.start(c.threads());
+    int stairs = c.stairs().length;
+    double[][] estimates = new double[c.estimators().size()][stairs * c.stepsPerStair()];
+    int done = 0;
+    Path resumeFrom = null;
+    if (run != null && run.latestCheckpoint().isPresent()) {
+      done = run.latestCheckpoint().getAsInt();
+      resumeFrom = run.checkpoint(done);
+    }
+    if (resumeFrom != null) readCheckpoint(resumeFrom, done, estimates, null);
+    for (int e = 0; e < c.estimators().size(); e++) {
+      if ((e + 1) * stairs <= done) continue; // finished before the interruption
+      try (Session s = new Session(c, e)) {
+        int firstStair = 0;
+        if (done > e * stairs) { // interrupted inside this estimator's staircase
+          readCheckpoint(resumeFrom, done, estimates, s);
+          firstStair = done - e * stairs;
+        }
+        for (int stair = firstStair; stair < stairs; stair++) {
+          s.stair(stair, estimates[e], progress);
+          if (run != null) {
+            int unit = e * stairs + stair + 1;
+            run.writeCheckpoint(unit, out -> writeCheckpoint(new DataOutputStream(out), unit, c, estimates, s));
+          }
+        }
+      }
+    }
+    List<Trace> traces = new ArrayList<>();
+    for (int e = 0; e < c.estimators().size(); e++) traces.add(summarise(c, c.estimators().get(e), estimates[e]));
+    return new Result(c, traces);
+  }
+
+  private static Trace summarise(Config c, MiEstimator estimator, double[] est) {
+    int stairs = c.stairs().length;
+    double[] mean = new double[stairs];
+    double[] std = new double[stairs];
+    int window = Math.max(1, c.stepsPerStair() / 4);
+    for (int s = 0; s < stairs; s++) {
+      int end = (s + 1) * c.stepsPerStair();
+      double sum = 0;
+      double sq = 0;
+      for (int t = end - window; t < end; t++) {
+        sum += est[t];
+        sq += est[t] * est[t];
+      }
+      mean[s] = sum / window;
+      std[s] = Math.sqrt(Math.max(0, sq / window - mean[s] * mean[s]));
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : est) max = Math.max(max, v);
+    return new Trace(estimator, est, mean, std, max);
+  }
+
+  /** One estimator's critic and optimiser. */
+  private static final class Session implements AutoCloseable {
+    private final Config c;
+    private final MiEstimator estimator;
+    private final int index;
+    private final NDManager manager;
+    private final SequentialBlock g; // separable: x -> embedding; concat: [x, y] -> score
+    private final SequentialBlock h; // separable: y -> embedding; concat: null
+    private final Optimizer optimizer;
+
+    Session(Config c, int index) {
+      this.c = c;
+      this.index = index;
+      this.estimator = c.estimators().get(index);
+      this.manager = NDManager.newBaseManager();
+      Engine.getInstance().setRandomSeed((int) (c.seed() * 31 + index));
+      if (c.critic() == Critic.SEPARABLE) {
+        g = mlp(c.hidden(), c.embedding());
+        h = mlp(c.hidden(), c.embedding());
+        g.initialize(manager, DataType.FLOAT32, new Shape(c.batch(), c.dim()));
+        h.initialize(manager, DataType.FLOAT32, new Shape(c.batch(), c.dim()));
+      } else {
+        g = mlp(c.hidden(), 1);
+        h = null;
+        g.initialize(manager, DataType.FLOAT32, new Shape((long) c.batch() * c.batch(), 2L * c.dim()));
+      }
+      this.optimizer = new Optimizer(Optimizer.Kind.ADAMW, parameters(), manager, 0.9f, 0f);
+    }
+
+    List<Parameter> parameters() {
+      List<Parameter> out = new ArrayList<>();
+      for (SequentialBlock b : h == null ? List.of(g) : List.of(g, h)) {
+        for (Pair<String, Parameter> p : b.getParameters()) out.add(p.getValue());
+      }
+      return out;
+    }
+
+    void stair(int stair, double[] estimates, Progress progress) {
+      int n = c.batch();
+      int d = c.dim();
+      double truth = c.stairs()[stair];
+      CorrelatedGaussians data = CorrelatedGaussians.withMi(d, truth);
+      SplittableRandom random = new SplittableRandom(c.seed() * 1_000_003L + index * 1009L + stair);
+      float[] x = new float[n * d]; // n x d
+      float[] y = new float[n * d]; // n x d
+      float[] grad = new float[n * n]; // dI/df: n x n
+      double[] scores = new double[n * n]; // n x n
+      long total = (long) c.stairs().length * c.stepsPerStair();
+      for (int t = 0; t < c.stepsPerStair(); t++) {
+        data.sample(n, random, x, y);
+        double value;
+        try (NDManager step = manager.newSubManager()) {
+          NDArray xa = step.create(x, new Shape(n, d));
+          NDArray ya = step.create(y, new Shape(n, d));
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray f = scores(step, xa, ya); // n x n
+            float[] fv = f.toFloatArray();
+            for (int k = 0; k < fv.length; k++) scores[k] = fv[k];
+            MiEstimator.Estimate e = estimator.estimate(scores, n);
+            value = e.value();
+            for (int k = 0; k < grad.length; k++) grad[k] = (float) -e.gradient()[k]; // ascend I: descend -I
+            gc.backward(f.mul(step.create(grad, new Shape(n, n))).sum());
+          }
+          optimizer.step((float) c.lr());
+        }
+        long at = (long) stair * c.stepsPerStair() + t;
+        estimates[(int) at] = value;
+        if (progress != null) progress.step(estimator, at + 1, total, value, truth);
+      }
+    }
+
+    /** The critic's n x n scores, f[i][j] = f(x_i, y_j). */
+    private NDArray scores(NDManager step, NDArray x, NDArray y) {
+      ParameterStore store = new ParameterStore(step, false);
+      int n = c.batch();
+      if (h != null) {
+        NDArray gx = g.forward(store, new NDList(x), true).singletonOrThrow(); // n x e
+        NDArray hy = h.forward(store, new NDList(y), true).singletonOrThrow(); // n x e
+        return gx.matMul(hy.transpose());
+      }
+      NDArray xs = x.expandDims(1).broadcast(n, n, c.dim()); // [i][j] = x_i
+      NDArray ys = y.expandDims(0).broadcast(n, n, c.dim()); // [i][j] = y_j
+      NDArray pairs = xs.concat(ys, 2).reshape((long) n * n, 2L * c.dim()); // n^2 x 2d
+      return g.forward(store, new NDList(pairs), true).singletonOrThrow().reshape(n, n);
+    }
+
+    void save(DataOutputStream out) throws IOException {
+      g.saveParameters(out);
+      if (h != null) h.saveParameters(out);
+      optimizer.save(out);
+    }
+
+    void load(DataInputStream in) throws IOException {
+      try {
+        g.loadParameters(manager, in);
+        if (h != null) h.loadParameters(manager, in);
+      } catch (ai.djl.MalformedModelException e) {
+        throw new IOException("the checkpoint does not match this critic: " + e.getMessage(), e);
+      }
+      for (Parameter p : parameters()) p.getArray().setRequiresGradient(true);
+      optimizer.load(in);
+    }
+
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
+  private static SequentialBlock mlp(int hidden, int out) {
+    return new SequentialBlock()
+        .add(Linear.builder().setUnits(hidden).build())
+        .add(Activation.reluBlock())
+        .add(Linear.builder().setUnits(hidden).build())
+        .add(Activation.reluBlock())
+        .add(Linear.builder().setUnits(out).build());
+  }
+
+  private static void writeCheckpoint(DataOutputStream out, int unit, Config c, double[][] estimates, Session s) throws IOException {
+    out.writeInt(MAGIC);
+    out.writeInt(unit);
+    out.writeUTF(Json.write(c.toMap()));
+    int steps = unit * c.stepsPerStair(); // estimates recorded so far, estimator-major
+    out.writeInt(steps);
+    for (int k = 0; k < steps; k++) {
+      int per = estimates[0].length;
+      out.writeDouble(estimates[k / per][k % per]);
+    }
+    s.save(out);
+    out.flush();
+  }
+
+  /** Restores the estimates recorded up to {@code unit} and, when a session is given, its critic and optimiser. */
+  private static void readCheckpoint(Path file, int unit, double[][] estimates, Session s) {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      if (in.readInt() != MAGIC) throw new IllegalArgumentException(file + ": not an MI staircase checkpoint");
+      int stored = in.readInt();
+      if (stored != unit) throw new IllegalArgumentException(file + ": holds stair " + stored + ", expected " + unit);
+      in.readUTF();
+      int steps = in.readInt();
+      int per = estimates[0].length;
+      for (int k = 0; k < steps; k++) estimates[k / per][k % per] = in.readDouble();
+      if (s != null) s.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
+    }
+  }
+}
