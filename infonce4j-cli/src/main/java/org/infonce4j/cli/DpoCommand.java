@@ -33,22 +33,29 @@ final class DpoCommand implements Callable<Integer> {
       description = "Preference loss: listwise InfoNCE (for K = 1 exactly DPO), DPO's sigmoid averaged over pairs, or IPO (default: infonce).")
   String objective;
 
-  @Option(names = "--beta", paramLabel = "B", description = "Strength of the implicit KL penalty (default: 0.1).")
+  @Option(names = "--beta", paramLabel = "B", description = "Strength of the implicit KL penalty (default: 0.5).")
   Double beta;
+
+  @Option(names = "--nll", paramLabel = "A",
+      description = "Weight of the chosen answers' negative log-likelihood per token added to the preference loss (RPO); 0 is plain DPO (default: 0).")
+  Double nll;
 
   @Option(names = "--length", paramLabel = "L", description = "Digits per prompt (default: 6).")
   Integer length;
 
-  @Option(names = "--sft-steps", paramLabel = "N", description = "Fine-tuning steps of the reference (default: 300).")
+  @Option(names = "--sft-steps", paramLabel = "N", description = "Fine-tuning steps of the reference (default: 60).")
   Integer sftSteps;
 
-  @Option(names = "--steps", paramLabel = "N", description = "Preference steps per K (default: 400).")
+  @Option(names = "--steps", paramLabel = "N", description = "Preference steps per K (default: 2000).")
   Integer steps;
+
+  @Option(names = "--batch", paramLabel = "N", description = "Prompts per preference step (default: 64).")
+  Integer batch;
 
   @Option(names = "--lr", paramLabel = "LR", description = "Adam's learning rate for preference training (default: 1e-3).")
   Double lr;
 
-  @Option(names = "--prompts", paramLabel = "N", description = "Training prompts answered by the reference for preference data (default: 2048).")
+  @Option(names = "--prompts", paramLabel = "N", description = "Training prompts answered by the reference for preference data (default: 8192).")
   Integer prompts;
 
   @Option(names = "--held-out", paramLabel = "N", description = "Held-out prompts for evaluation (default: 1000).")
@@ -73,16 +80,21 @@ final class DpoCommand implements Callable<Integer> {
     PreferenceTraining.Config d = PreferenceTraining.Config.defaults();
     PreferenceTraining.Config c = new PreferenceTraining.Config(or(length, d.length()), d.hidden(), or(sftSteps, d.sftSteps()), d.sftBatch(), d.sftLr(),
         or(prompts, d.prompts()), d.samples(), or(rejected, d.rejected()), objective == null ? d.objective() : PreferenceLoss.Objective.parse(objective),
-        or(beta, d.beta()), or(steps, d.dpoSteps()), d.dpoBatch(), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(), or(seed, d.seed()),
+        or(beta, d.beta()), or(nll, d.nll()), or(steps, d.dpoSteps()), or(batch, d.dpoBatch()), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(), or(seed, d.seed()),
         or(threads, d.threads()));
     Path dir = out != null ? out : ImageRecipe.defaultRunDir("dpo", resume);
     DjlEnvironment.start(c.threads());
     RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
     err.println("dpo: run directory " + dir);
     ProgressBar bar = new ProgressBar(err, "steps", 500);
+    String[] current = {""};
     PreferenceTraining.Result r = PreferenceTraining.run(c, run, (phase, step, total, loss) -> {
-      bar.label(phase);
-      bar.update(step, total, 0, loss, step == total);
+      if (!phase.equals(current[0])) {
+        current[0] = phase;
+        bar.restart(step - 1);
+        bar.label(phase);
+      }
+      bar.update(step, total, loss, step == total);
       if (step == total) bar.finish();
     });
     report(o, run, r);

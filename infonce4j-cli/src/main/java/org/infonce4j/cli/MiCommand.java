@@ -127,9 +127,12 @@ final class MiCommand implements Callable<Integer> {
       if (started && !resume) throw new IllegalArgumentException(sub + " already holds a run; pass --resume to continue it, or choose another --out");
       RunDirectory run = RunDirectory.start(sub, c.toMap(), started);
       ProgressBar bar = new ProgressBar(err, "steps", 500);
+      long[] last = {Long.MAX_VALUE};
       MiStaircase.Result r = MiStaircase.run(c, run, (e, step, total, est, truth) -> {
+        if (step < last[0]) bar.restart(step - 1); // a new estimator, or the first step after a resume
+        last[0] = step;
         bar.label(String.format(Locale.ROOT, "mi batch %d %s (true %.0f nats, estimate %.2f)", b, e.name().toLowerCase(Locale.ROOT), truth, est));
-        bar.update(step, total, 0, Double.NaN, step == total);
+        bar.update(step, total, Double.NaN, step == total);
         if (step == total) bar.finish();
       });
       all.add(report(o, run, r));
@@ -149,14 +152,16 @@ final class MiCommand implements Callable<Integer> {
     MiStaircase.Config c = r.config();
     double logN = Math.log(c.batch());
     double[] truth = c.stairs();
-    o.println(String.format(Locale.ROOT, "batch %d (log %d = %.3f nats), %s critic; mean ± std of each stair's last quarter:", c.batch(), c.batch(),
-        logN, c.critic().name().toLowerCase(Locale.ROOT)));
+    o.println(String.format(Locale.ROOT, "batch %d (log %d = %.3f nats), %s critic; mean ± std of each stair's last quarter, [the same estimator "
+        + "with the optimal critic]:", c.batch(), c.batch(), logN, c.critic().name().toLowerCase(Locale.ROOT)));
     StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%10s", "true MI"));
-    for (MiStaircase.Trace t : r.traces()) head.append(String.format(Locale.ROOT, " %16s", t.estimator().name().toLowerCase(Locale.ROOT)));
+    for (MiStaircase.Trace t : r.traces()) head.append(String.format(Locale.ROOT, " %26s", t.estimator().name().toLowerCase(Locale.ROOT)));
     o.println(head);
     for (int s = 0; s < truth.length; s++) {
       StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%10.2f", truth[s]));
-      for (MiStaircase.Trace t : r.traces()) row.append(String.format(Locale.ROOT, " %8.3f ± %5.3f", t.stairMean()[s], t.stairStd()[s]));
+      for (MiStaircase.Trace t : r.traces()) {
+        row.append(String.format(Locale.ROOT, " %8.3f ± %5.3f [%7.3f]", t.stairMean()[s], t.stairStd()[s], t.optimalMean()[s]));
+      }
       o.println(row);
     }
     for (MiStaircase.Trace t : r.traces()) {

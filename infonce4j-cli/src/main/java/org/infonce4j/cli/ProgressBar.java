@@ -27,6 +27,21 @@ final class ProgressBar {
     label = text.isEmpty() ? "" : text + " ";
   }
 
+  private long startNanos = System.nanoTime();
+  private long startDone;
+
+  /** Starts timing afresh, {@code done} units in (a new phase): the rate shown counts from here. */
+  void restart(long done) {
+    startNanos = System.nanoTime();
+    startDone = done;
+  }
+
+  /** As {@link #update(long, long, double, double, boolean)}, with the rate measured since the last {@link #restart}. */
+  void update(long done, long total, double loss, boolean force) {
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    update(done, total, seconds > 0 ? (done - startDone) / seconds : 0, loss, force);
+  }
+
   /** Redraws when the interval has passed (or {@code force}). */
   void update(long done, long total, double perSecond, double loss, boolean force) {
     long now = System.nanoTime();

@@ -33,8 +33,8 @@ class ImageRecipeCommandTest {
     return Run.of(args);
   }
 
-  /** Writes train (n) and t10k (m) IDX files, the training images gzipped, into {@code dir/data}. */
-  private Path data(int n, int m) throws IOException {
+  /** Writes train (n) and t10k (m) IDX files of the squares, the training images gzipped, into {@code dir/data}. */
+  static Path data(Path dir, int n, int m) throws IOException {
     Path d = dir.resolve("data");
     Files.createDirectories(d);
     Random rnd = new Random(5);
@@ -91,7 +91,7 @@ class ImageRecipeCommandTest {
   @Test
   @SuppressWarnings("unchecked")
   void simclrTrainsEvaluatesAgainstBaselinesAndReports() throws IOException {
-    Path data = data(192, 96);
+    Path data = data(dir, 192, 96);
     Path out = dir.resolve("run");
     Run r = run(args(new String[] {"simclr", "--data", data.toString(), "--out", out.toString(), "--epochs", "2"}));
     assertEquals(0, r.code(), r.err());
@@ -135,7 +135,7 @@ class ImageRecipeCommandTest {
   @Test
   @SuppressWarnings("unchecked")
   void mocoQueueSweepPlotsAccuracyAgainstK() throws IOException {
-    Path data = data(160, 64);
+    Path data = data(dir, 160, 64);
     Path out = dir.resolve("sweep");
     Run r = run(args(new String[] {"moco", "--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--sweep-queue", "16,50",
         "--no-monitor"}));
@@ -152,7 +152,7 @@ class ImageRecipeCommandTest {
 
   @Test
   void noEvalTrainsOnlyAndEvalCommandScoresLater() throws IOException {
-    Path data = data(96, 48);
+    Path data = data(dir, 96, 48);
     Path out = dir.resolve("plain");
     Run r = run(args(new String[] {"moco", "--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--queue", "40",
         "--no-eval"}));

@@ -44,4 +44,55 @@ public record CorrelatedGaussians(int dim, double rho) {
     }
   }
 
+
+  /**
+   * The optimal critic's scores for a batch: {@code f[i][j] = log p(y_j | x_i) / p(y_j)}, n x n. It is
+   * the critic InfoNCE and DV are maximised by ({@code 1 + f} for NWJ): what any learned critic can at
+   * best reach at this batch size.
+   */
+  public double[] logDensityRatio(float[] x, float[] y, int n) {
+    double r2 = rho * rho;
+    double[] f = new double[n * n];
+    double[] yy = new double[n];
+    for (int j = 0; j < n; j++) {
+      double s = 0;
+      for (int k = 0; k < dim; k++) s += (double) y[j * dim + k] * y[j * dim + k];
+      yy[j] = s;
+    }
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double sq = 0;
+        for (int k = 0; k < dim; k++) {
+          double r = y[j * dim + k] - rho * x[i * dim + k];
+          sq += r * r;
+        }
+        f[i * n + j] = mi() - sq / (2 * (1 - r2)) + yy[j] / 2;
+      }
+    }
+    return f;
+  }
+
+  /**
+   * Mean and standard deviation of {@code estimator} with the optimal critic over {@code batches}
+   * fresh batches of n pairs: the estimator's own bias and variance at this batch size, with no
+   * critic training in the way.
+   *
+   * @return {mean, std}
+   */
+  public double[] optimalCriticEstimate(MiEstimator estimator, int n, int batches, SplittableRandom random) {
+    float[] x = new float[n * dim];
+    float[] y = new float[n * dim];
+    double sum = 0;
+    double sq = 0;
+    for (int b = 0; b < batches; b++) {
+      sample(n, random, x, y);
+      double[] f = logDensityRatio(x, y, n);
+      if (estimator == MiEstimator.NWJ) for (int k = 0; k < f.length; k++) f[k] += 1;
+      double v = estimator.value(f, n);
+      sum += v;
+      sq += v * v;
+    }
+    double mean = sum / batches;
+    return new double[] {mean, Math.sqrt(Math.max(0, sq / batches - mean * mean))};
+  }
 }

@@ -71,19 +71,7 @@ class MiEstimatorTest {
     int batches = 40;
     for (int b = 0; b < batches; b++) {
       g.sample(n, random, x, y);
-      double[] f = new double[n * n]; // log p(y_j | x_i) / p(y_j)
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          double sq = 0;
-          double yy = 0;
-          for (int k = 0; k < d; k++) {
-            double r = y[j * d + k] - rho * x[i * d + k];
-            sq += r * r;
-            yy += y[j * d + k] * y[j * d + k];
-          }
-          f[i * n + j] = g.mi() - sq / (2 * (1 - rho * rho)) + yy / 2;
-        }
-      }
+      double[] f = g.logDensityRatio(x, y, n);
       sum[0] += MiEstimator.INFONCE.value(f, n);
       double[] shifted = f.clone();
       for (int k = 0; k < shifted.length; k++) shifted[k] += 1; // NWJ's optimal critic is 1 + log ratio
@@ -93,6 +81,18 @@ class MiEstimatorTest {
     assertEquals(1.0, sum[0] / batches, 0.05, "InfoNCE");
     assertEquals(1.0, sum[1] / batches, 0.1, "NWJ");
     assertEquals(1.0, sum[2] / batches, 0.1, "DV");
+    // the same through the helper, and the ratio itself against the densities written out
+    assertEquals(sum[1] / batches, g.optimalCriticEstimate(MiEstimator.NWJ, n, batches, new SplittableRandom(3))[0], 1e-12);
+    g.sample(2, new SplittableRandom(9), x, y);
+    double[] f = g.logDensityRatio(x, y, 2);
+    double logCond = 0;
+    double logMarg = 0;
+    for (int k = 0; k < d; k++) {
+      double r = y[d + k] - rho * x[k];
+      logCond += -r * r / (2 * (1 - rho * rho)) - 0.5 * Math.log(2 * Math.PI * (1 - rho * rho));
+      logMarg += -y[d + k] * y[d + k] / 2 - 0.5 * Math.log(2 * Math.PI);
+    }
+    assertEquals(logCond - logMarg, f[1], 1e-9, "f[0][1] = log p(y_1 | x_0) - log p(y_1)");
   }
 
   @Test

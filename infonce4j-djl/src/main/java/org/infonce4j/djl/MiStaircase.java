@@ -119,9 +119,12 @@ public final class MiStaircase {
 
   /**
    * One estimator's run: the estimate after every step, and per stair the mean and standard
-   * deviation of the estimates over the stair's last quarter (bias = mean - truth).
+   * deviation of the estimates over the stair's last quarter (bias = mean - truth), beside the same
+   * estimator with the optimal critic (the true log density ratio) on {@link #OPTIMAL_BATCHES} fresh
+   * batches: the best any critic can read at this batch size.
    */
-  public record Trace(MiEstimator estimator, double[] estimates, double[] stairMean, double[] stairStd, double max) {
+  public record Trace(MiEstimator estimator, double[] estimates, double[] stairMean, double[] stairStd, double max, double[] optimalMean,
+      double[] optimalStd) {
 
     public Map<String, Object> toMap(double[] truth) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -133,6 +136,8 @@ public final class MiStaircase {
         st.put("mean", stairMean[s]);
         st.put("bias", stairMean[s] - truth[s]);
         st.put("std", stairStd[s]);
+        st.put("optimal_critic_mean", optimalMean[s]);
+        st.put("optimal_critic_std", optimalStd[s]);
         stairs.add(st);
       }
       m.put("stairs", stairs);
@@ -145,6 +150,9 @@ public final class MiStaircase {
   public record Result(Config config, List<Trace> traces) {}
 
   private static final int MAGIC = 0x1CE4_4D49; // "MI"
+
+  /** Batches the optimal critic's estimate is averaged over, per stair. */
+  public static final int OPTIMAL_BATCHES = 200;
 
   private MiStaircase() {}
 
@@ -203,7 +211,15 @@ public final class MiStaircase {
     }
     double max = Double.NEGATIVE_INFINITY;
     for (double v : est) max = Math.max(max, v);
-    return new Trace(estimator, est, mean, std, max);
+    double[] optMean = new double[stairs];
+    double[] optStd = new double[stairs];
+    for (int s = 0; s < stairs; s++) {
+      double[] o = CorrelatedGaussians.withMi(c.dim(), c.stairs()[s])
+          .optimalCriticEstimate(estimator, c.batch(), OPTIMAL_BATCHES, new SplittableRandom(c.seed() + 31L * s));
+      optMean[s] = o[0];
+      optStd[s] = o[1];
+    }
+    return new Trace(estimator, est, mean, std, max, optMean, optStd);
   }
 
   /** One estimator's critic and optimiser. */
@@ -315,13 +331,16 @@ public final class MiStaircase {
     }
   }
 
+  /** Two hidden ReLU layers; Glorot-uniform weights (Keras' default, as in Poole et al.'s critics), zero biases. */
   private static SequentialBlock mlp(int hidden, int out) {
-    return new SequentialBlock()
+    SequentialBlock b = new SequentialBlock()
         .add(Linear.builder().setUnits(hidden).build())
         .add(Activation.reluBlock())
         .add(Linear.builder().setUnits(hidden).build())
         .add(Activation.reluBlock())
         .add(Linear.builder().setUnits(out).build());
+    b.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3), Parameter.Type.WEIGHT);
+    return b;
   }
 
   private static void writeCheckpoint(DataOutputStream out, int unit, Config c, double[][] estimates, Session s) throws IOException {

@@ -57,24 +57,27 @@ public final class PreferenceTraining {
    *
    * @param length     digits per prompt, 6
    * @param hidden     GRU state size, 128
-   * @param sftSteps   fine-tuning steps, 300 (kept short: a perfect reference would leave nothing to prefer)
+   * @param sftSteps   fine-tuning steps, 60 (kept short: the reference answers about a fifth of the prompts right,
+   *                   leaving room to prefer)
    * @param sftBatch   prompts per fine-tuning step, 64
    * @param sftLr      Adam's learning rate for fine-tuning, 3e-3
-   * @param prompts    training prompts answered by the reference for preference data, 2048
+   * @param prompts    training prompts answered by the reference for preference data, 8192
    * @param samples    answers sampled per prompt, 8
    * @param rejected   the K values to train, each from the reference, e.g. [1, 4]
    * @param objective  the preference loss, listwise InfoNCE by default
-   * @param beta       strength of the implicit KL penalty, 0.1
-   * @param dpoSteps   preference steps per K, 400
-   * @param dpoBatch   prompts per preference step, 32
-   * @param dpoLr      Adam's learning rate for preference training, 1e-3
+   * @param beta       strength of the implicit KL penalty, 0.5
+   * @param nll        weight of the chosen answers' negative log-likelihood per token added to the preference
+   *                   loss (RPO, Pang et al. 2024); 0 is the preference loss alone
+   * @param dpoSteps   preference steps per K, 2000
+   * @param dpoBatch   prompts per preference step, 64
+   * @param dpoLr      Adam's learning rate for preference training, 1e-3 (constant: a cosine decay to 0 ended lower)
    * @param heldOut    held-out prompts for evaluation, 1000
    * @param evalEvery  steps between evaluations (and checkpoints), 50
    * @param seed       seed of everything
    * @param threads    PyTorch threads; 1 for bit-reproducible runs
    */
   public record Config(int length, int hidden, int sftSteps, int sftBatch, double sftLr, int prompts, int samples, List<Integer> rejected,
-      PreferenceLoss.Objective objective, double beta, int dpoSteps, int dpoBatch, double dpoLr, int heldOut, int evalEvery, long seed,
+      PreferenceLoss.Objective objective, double beta, double nll, int dpoSteps, int dpoBatch, double dpoLr, int heldOut, int evalEvery, long seed,
       int threads) {
 
     public Config {
@@ -88,15 +91,16 @@ public final class PreferenceTraining {
       for (int k : rejected) {
         if (k < 1 || k >= samples) throw new IllegalArgumentException("K must be in [1, samples - 1 = " + (samples - 1) + "], got " + k);
       }
+      if (!(nll >= 0)) throw new IllegalArgumentException("the NLL weight must be >= 0, got " + nll);
       if (!(beta > 0) || !(sftLr > 0) || !(dpoLr > 0)) throw new IllegalArgumentException("beta and learning rates must be positive");
     }
 
     public static Config defaults() {
-      return new Config(6, 128, 300, 64, 3e-3, 2048, 8, List.of(1, 4), PreferenceLoss.Objective.INFONCE, 0.1, 400, 32, 1e-3, 1000, 50, 1, 1);
+      return new Config(6, 128, 60, 64, 3e-3, 8192, 8, List.of(1, 4), PreferenceLoss.Objective.INFONCE, 0.5, 0.0, 2000, 64, 1e-3, 1000, 50, 1, 1);
     }
 
     public Config withRejected(List<Integer> k) {
-      return new Config(length, hidden, sftSteps, sftBatch, sftLr, prompts, samples, k, objective, beta, dpoSteps, dpoBatch, dpoLr, heldOut,
+      return new Config(length, hidden, sftSteps, sftBatch, sftLr, prompts, samples, k, objective, beta, nll, dpoSteps, dpoBatch, dpoLr, heldOut,
           evalEvery, seed, threads);
     }
 
@@ -114,6 +118,7 @@ public final class PreferenceTraining {
       m.put("rejected", rejected);
       m.put("objective", objective.name().toLowerCase(Locale.ROOT));
       m.put("beta", beta);
+      m.put("nll", nll);
       m.put("dpo_steps", dpoSteps);
       m.put("dpo_batch", dpoBatch);
       m.put("dpo_lr", dpoLr);
@@ -176,7 +181,7 @@ public final class PreferenceTraining {
   /** Called after every step of either phase. */
   @FunctionalInterface
   public interface Progress {
-    /** @param phase "sft" or "dpo K=4" */
+    /** @param phase "sft", "sampling answers" or "dpo K=4" */
     void step(String phase, long step, long steps, double loss);
   }
 
@@ -338,7 +343,15 @@ public final class PreferenceTraining {
       for (int i = 0; i < c.prompts(); i++) {
         for (int j = 0; j < s; j++) task.sequence(prompts[i], new int[c.length()], drafts, (i * s + j) * t);
       }
-      reference.sample(drafts, c.prompts() * s, t, from, 1.0, random);
+      int total = c.prompts() * s;
+      int chunk = 4096;
+      for (int r0 = 0; r0 < total; r0 += chunk) { // in chunks, for the progress line
+        int rows = Math.min(chunk, total - r0);
+        int[] part = java.util.Arrays.copyOfRange(drafts, r0 * t, (r0 + rows) * t);
+        reference.sample(part, rows, t, from, 1.0, random);
+        System.arraycopy(part, 0, drafts, r0 * t, rows * t);
+        if (progress != null) progress.step("sampling answers", r0 + rows, total, Double.NaN);
+      }
       List<int[]> kept = new ArrayList<>();
       for (int i = 0; i < c.prompts(); i++) {
         int[] scores = new int[s];
@@ -365,7 +378,6 @@ public final class PreferenceTraining {
         for (int k = 0; k < cand; k++) System.arraycopy(drafts, kept.get(i)[k] * t, seqs, (i * cand + k) * t, t);
       }
       double[] refLogp = new double[n * cand];
-      int chunk = 1024;
       for (int r0 = 0; r0 < n * cand; r0 += chunk) {
         int rows = Math.min(chunk, n * cand - r0);
         int[] part = new int[rows * t];
@@ -409,6 +421,8 @@ public final class PreferenceTraining {
             res = PreferenceLoss.compute(c.objective(), c.beta(), polLp, refLp, cand);
             float[] g = new float[v.length];
             for (int q = 0; q < g.length; q++) g[q] = (float) res.policyGradient()[q];
+            // + nll * mean over prompts of -log pi(chosen) / L
+            for (int i = 0; i < b; i++) g[i * cand] -= (float) (c.nll() / ((double) b * c.length()));
             gc.backward(lp.mul(m.create(g, new Shape(g.length))).sum());
           }
           opt.step((float) c.dpoLr());

@@ -25,7 +25,7 @@ class PreferenceTrainingTest {
   }
 
   private static PreferenceTraining.Config tiny(PreferenceLoss.Objective objective, List<Integer> rejected, int steps) {
-    return new PreferenceTraining.Config(4, 32, 40, 32, 3e-3, 96, 4, rejected, objective, 0.1, steps, 8, 3e-3, 64, 10, 3, 1);
+    return new PreferenceTraining.Config(4, 32, 40, 32, 3e-3, 96, 4, rejected, objective, 0.1, 0.0, steps, 8, 3e-3, 64, 10, 3, 1);
   }
 
   @Test
