@@ -117,6 +117,7 @@ final class DpoCommand implements Callable<Integer> {
     List<Object> runs = new java.util.ArrayList<>();
     LinePlot win = new LinePlot("Win rate against the reference (held-out prompts, judge: positions right)", "preference step", "share");
     LinePlot kl = new LinePlot("Preference training: accuracy, reward margin and KL to the reference", "preference step", "value");
+    LinePlot loss = new LinePlot("Preference loss per step (EMA of 20 steps)", "preference step", "loss");
     int colour = 0;
     for (PreferenceTraining.Run run1 : r.runs()) {
       PreferenceTraining.Point last = run1.last();
@@ -145,6 +146,13 @@ final class DpoCommand implements Callable<Integer> {
       Map<String, Object> rm = Json.object();
       rm.put("rejected", run1.rejected());
       rm.put("points", run1.points().stream().map(PreferenceTraining.Point::toMap).toList());
+      rm.put("step_loss", PreferenceTraining.list(run1.stepLoss()));
+      rm.put("step_accuracy", PreferenceTraining.list(run1.stepAccuracy()));
+      rm.put("step_margin", PreferenceTraining.list(run1.stepMargin()));
+      double[] steps = new double[run1.stepLoss().length];
+      for (int i = 0; i < steps.length; i++) steps[i] = i + 1;
+      loss.add("K=" + run1.rejected() + " (chance " + String.format(Locale.ROOT, "%.3f", Math.log(1 + run1.rejected())) + ")", steps,
+          MiCommand.ema(run1.stepLoss(), 20), colour - 1, false);
       runs.add(rm);
     }
     double[] ends = {0, c.dpoSteps()};
@@ -153,10 +161,11 @@ final class DpoCommand implements Callable<Integer> {
     run.writeJson("metrics.json", m);
     win.write(run.file("win_rate.png"));
     kl.write(run.file("training.png"));
+    loss.write(run.file("loss.png"));
     double[] sx = new double[r.sftLoss().length];
     for (int i = 0; i < sx.length; i++) sx[i] = i + 1;
     if (sx.length > 0) new LinePlot("Supervised fine-tuning of the reference", "step", "loss per answer token").add("loss", sx, r.sftLoss()).write(run.file("sft.png"));
-    o.println("report: " + run.file("metrics.json") + ", " + run.file("win_rate.png") + ", " + run.file("training.png"));
+    o.println("report: " + run.file("metrics.json") + ", " + run.file("win_rate.png") + ", " + run.file("training.png") + ", " + run.file("loss.png"));
     o.flush();
   }
 

@@ -97,7 +97,7 @@ class InstrumentCommandsTest {
     Map<String, Object> m = JsonReader.parseObject(Files.readString(out.resolve("metrics.json")));
     List<?> runs = (List<?>) m.get("runs");
     assertEquals(2, runs.size());
-    for (String png : new String[] {"win_rate.png", "training.png", "sft.png"}) assertTrue(Files.size(out.resolve(png)) > 1000, png);
+    for (String png : new String[] {"win_rate.png", "training.png", "sft.png", "loss.png"}) assertTrue(Files.size(out.resolve(png)) > 1000, png);
     Run bad = Run.of("dpo", "--rejected", "9", "--out", dir.resolve("dpo2").toString());
     assertEquals(1, bad.code());
     assertTrue(bad.err().contains("K must be in"), bad.err());

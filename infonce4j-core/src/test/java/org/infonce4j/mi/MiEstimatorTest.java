@@ -90,7 +90,7 @@ class MiEstimatorTest {
     for (int k = 0; k < d; k++) {
       double r = y[d + k] - rho * x[k];
       logCond += -r * r / (2 * (1 - rho * rho)) - 0.5 * Math.log(2 * Math.PI * (1 - rho * rho));
-      logMarg += -y[d + k] * y[d + k] / 2 - 0.5 * Math.log(2 * Math.PI);
+      logMarg += -(double) y[d + k] * y[d + k] / 2 - 0.5 * Math.log(2 * Math.PI);
     }
     assertEquals(logCond - logMarg, f[1], 1e-9, "f[0][1] = log p(y_1 | x_0) - log p(y_1)");
   }

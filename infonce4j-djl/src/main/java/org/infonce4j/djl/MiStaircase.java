@@ -87,6 +87,12 @@ public final class MiStaircase {
       if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
 
+    /** The true MI of each stair (a copy). */
+    @Override
+    public double[] stairs() {
+      return stairs.clone();
+    }
+
     /** Poole et al.'s settings: InfoNCE, NWJ and DV; separable critic; batch 128; 2..10 nats; 4000 steps each; Adam 5e-4. */
     public static Config defaults() {
       return new Config(List.of(MiEstimator.INFONCE, MiEstimator.NWJ, MiEstimator.DV), Critic.SEPARABLE, 128, 20,

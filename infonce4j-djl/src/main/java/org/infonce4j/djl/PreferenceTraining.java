@@ -160,8 +160,21 @@ public final class PreferenceTraining {
     }
   }
 
-  /** The preference run for one K. */
-  public record Run(int rejected, List<Point> points) {
+  /**
+   * The preference run for one K: the evaluations, and every step's training loss, preference
+   * accuracy and reward margin on its batch (NaN for steps not yet run).
+   */
+  public record Run(int rejected, List<Point> points, double[] stepLoss, double[] stepAccuracy, double[] stepMargin) {
+    Run(int rejected, List<Point> points, int steps) {
+      this(rejected, points, nans(steps), nans(steps), nans(steps));
+    }
+
+    private static double[] nans(int n) {
+      double[] v = new double[n];
+      java.util.Arrays.fill(v, Double.NaN);
+      return v;
+    }
+
     public Point last() {
       return points.get(points.size() - 1);
     }
@@ -253,7 +266,7 @@ public final class PreferenceTraining {
             policy = new CausalLm(SortingTask.VOCABULARY, c.hidden(), t);
             policy.copyFrom(reference);
             optimizer = new Optimizer(Optimizer.Kind.ADAMW, policy.parameters(), policy.manager(), 0.9f, 0f);
-            runs.add(new Run(k, new ArrayList<>(List.of(evaluate(policy, 0, Double.NaN, Double.NaN, Double.NaN, r * (segments + 1L))))));
+            runs.add(new Run(k, new ArrayList<>(List.of(evaluate(policy, 0, Double.NaN, Double.NaN, Double.NaN, r * (segments + 1L)))), c.dpoSteps()));
             firstSegment = 0;
           }
           for (int seg = firstSegment; seg < segments; seg++) {
@@ -431,6 +444,9 @@ public final class PreferenceTraining {
         lossSum += res.loss();
         accSum += res.accuracy();
         marginSum += res.margin();
+        runs.get(r).stepLoss()[step] = res.loss();
+        runs.get(r).stepAccuracy()[step] = res.accuracy();
+        runs.get(r).stepMargin()[step] = res.margin();
         if (progress != null) progress.step("dpo K=" + k, step + 1, c.dpoSteps(), res.loss());
       }
       int steps = last - first;
@@ -476,6 +492,9 @@ public final class PreferenceTraining {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rejected", r.rejected());
         m.put("points", r.points().stream().map(Point::toMap).toList());
+        m.put("step_loss", list(r.stepLoss()));
+        m.put("step_accuracy", list(r.stepAccuracy()));
+        m.put("step_margin", list(r.stepMargin()));
         rs.add(m);
       }
       state.put("runs", rs);
@@ -507,7 +526,8 @@ public final class PreferenceTraining {
           Map<?, ?> m = (Map<?, ?>) o;
           List<Point> pts = new ArrayList<>();
           for (Object p : (List<?>) m.get("points")) pts.add(Point.fromMap((Map<?, ?>) p));
-          runs.add(new Run(((Number) m.get("rejected")).intValue(), pts));
+          runs.add(new Run(((Number) m.get("rejected")).intValue(), pts, array(m.get("step_loss")), array(m.get("step_accuracy")),
+              array(m.get("step_margin"))));
         }
         reference.load(in);
         if (in.readBoolean() && policy != null) {
@@ -518,6 +538,20 @@ public final class PreferenceTraining {
         throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** The values as a JSON list (NaN becomes null). */
+  public static List<Object> list(double[] v) {
+    List<Object> out = new ArrayList<>(v.length);
+    for (double x : v) out.add(x);
+    return out;
+  }
+
+  private static double[] array(Object list) {
+    List<?> l = (List<?>) list;
+    double[] v = new double[l.size()];
+    for (int i = 0; i < v.length; i++) v[i] = num(l.get(i));
+    return v;
   }
 
   private static double num(Object o) {

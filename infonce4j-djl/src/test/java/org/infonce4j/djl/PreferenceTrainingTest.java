@@ -45,6 +45,7 @@ class PreferenceTrainingTest {
       assertTrue(last.margin() > 0, "K=" + run.rejected() + ": chosen rewards above rejected ones " + last.margin());
       assertTrue(last.kl() > 0, "K=" + run.rejected() + ": the policy moved away from the reference " + last.kl());
       assertEquals(64, last.wins() + last.ties() + last.losses());
+      for (double l : run.stepLoss()) assertTrue(Double.isFinite(l), "every step's loss recorded");
     }
   }
 
@@ -75,6 +76,7 @@ class PreferenceTrainingTest {
     assertEquals(straight.referenceScore(), resumed.referenceScore());
     for (int r = 0; r < 2; r++) {
       assertEquals(straight.runs().get(r).points(), resumed.runs().get(r).points(), "K run " + r);
+      assertArrayEquals(straight.runs().get(r).stepLoss(), resumed.runs().get(r).stepLoss(), "K run " + r + " step losses");
     }
   }
 }
