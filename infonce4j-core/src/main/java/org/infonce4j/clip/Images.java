@@ -1,0 +1,37 @@
+package org.infonce4j.clip;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+
+/** Image helpers of the CLIP data: RGB pixels as channels-first floats, resizing. */
+public final class Images {
+
+  private Images() {}
+
+  /** 3 x h x w values in [0, 1], channels first (R, G, B). */
+  public static float[] channelsFirst(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    float[] out = new float[3 * w * h]; // 3 x h x w
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int rgb = img.getRGB(x, y);
+        out[y * w + x] = ((rgb >> 16) & 0xFF) / 255f;
+        out[w * h + y * w + x] = ((rgb >> 8) & 0xFF) / 255f;
+        out[2 * w * h + y * w + x] = (rgb & 0xFF) / 255f;
+      }
+    }
+    return out;
+  }
+
+  /** The image scaled to side x side RGB (bilinear). */
+  public static BufferedImage resize(BufferedImage img, int side) {
+    BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(img, 0, 0, side, side, null);
+    g.dispose();
+    return out;
+  }
+}
