@@ -77,6 +77,38 @@ public final class InfoNceLoss extends Loss {
     return symmetric ? rows.add(diagonalCrossEntropy(logits.transpose())).div(2) : rows;
   }
 
+  /** CLIP's cap on the learned logit scale: log(100), so the temperature never drops below 0.01. */
+  public static final float MAX_LOG_SCALE = (float) Math.log(100);
+
+  /** CLIP's initial logit scale, log(1/0.07). */
+  public static final float INITIAL_LOG_SCALE = (float) Math.log(1 / 0.07);
+
+  /**
+   * CLIP's symmetric loss with a learned temperature: image i and caption i are the positive pair,
+   * the other captions (images) of the batch the negatives of an image (caption); logits
+   * {@code exp(logScale) * cos(image_i, text_j)}; the mean of the image-to-text and text-to-image
+   * cross-entropies. {@code logScale} is a one-element array that may require a gradient; clamp it at
+   * {@link #MAX_LOG_SCALE} after each optimiser step ({@link #clampLogScale}).
+   *
+   * @param image    N x d image embeddings
+   * @param text     N x d caption embeddings
+   * @param logScale 1 element: log(1 / tau)
+   */
+  public static NDArray clip(NDArray image, NDArray text, NDArray logScale) {
+    NDArray logits = image.normalize(2, 1).matMul(text.normalize(2, 1).transpose()).mul(logScale.exp()); // N x N
+    return diagonalCrossEntropy(logits).add(diagonalCrossEntropy(logits.transpose())).div(2);
+  }
+
+  /** Clamps a learned log logit scale at {@link #MAX_LOG_SCALE}, in place; returns the value after. */
+  public static float clampLogScale(NDArray logScale) {
+    float v = logScale.getFloat();
+    if (v > MAX_LOG_SCALE) {
+      logScale.set(new float[] {MAX_LOG_SCALE});
+      return MAX_LOG_SCALE;
+    }
+    return v;
+  }
+
   /** NT-Xent of {@code 2N x d} views: view i's positive is view (i + N) mod 2N, itself excluded. */
   public static NDArray simclr(NDArray views, float tau, boolean cosine) {
     long twoN = views.getShape().get(0);

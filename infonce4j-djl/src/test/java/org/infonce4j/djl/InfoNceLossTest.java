@@ -83,6 +83,29 @@ class InfoNceLossTest {
   }
 
   @Test
+  void clipWithALearnedScaleMatchesTheReference() {
+    Random rnd = new Random(4);
+    int n = 11, d = 7;
+    float[] a = gaussian(rnd, n * d), c = gaussian(rnd, n * d);
+    float logScale = 2.3f;
+    LossResult want = InfoNce.reference().compute(Batch.of(new Matrix(n, d, a), new Matrix(n, d, c)),
+        LossSpec.cosine(1).withLogitScale(logScale).withSymmetric(true));
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray s = m.create(new float[] {logScale});
+      s.setRequiresGradient(true);
+      float[][] got = run(m, x -> InfoNceLoss.clip(x[0], x[1], s), new float[][] {a, c}, new int[][] {{n, d}, {n, d}});
+      assertEquals(want.loss(), got[0][0], 1e-5 * want.loss(), "loss");
+      close(want.anchorGrad().data(), got[1], 1e-4, "d image");
+      close(want.candidateGrad().data(), got[2], 1e-4, "d text");
+      assertEquals(want.logitScaleGrad(), s.getGradient().getFloat(), 1e-4 * Math.max(1, Math.abs(want.logitScaleGrad())), "d log scale");
+      NDArray big = m.create(new float[] {5f});
+      assertEquals(InfoNceLoss.MAX_LOG_SCALE, InfoNceLoss.clampLogScale(big), 0f);
+      assertEquals(InfoNceLoss.MAX_LOG_SCALE, big.getFloat(), 0f, "clamped in place");
+      assertEquals(1.5f, InfoNceLoss.clampLogScale(m.create(new float[] {1.5f})), 0f);
+    }
+  }
+
+  @Test
   void simclrMatchesTheReference() {
     Random rnd = new Random(2);
     int views = 12, d = 5;
