@@ -1,0 +1,116 @@
+package org.infonce4j.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.SplittableRandom;
+
+/**
+ * CLIP training on image-caption pairs held in memory (issue 5, in progress: run directories,
+ * checkpoints, gradient caching and the CLI come next): both towers and the logit scale trained by
+ * AdamW on the symmetric loss, the scale clamped at log 100 after every step.
+ */
+final class ClipTraining {
+
+  /**
+   * @param epochs passes over the pairs
+   * @param batch  pairs per step (the in-batch negatives: batch - 1 per image and per caption)
+   * @param lr     AdamW's learning rate
+   * @param seed   seed of initialisation and order
+   */
+  record Config(int epochs, int batch, double lr, int width, int hidden, int embed, long seed) {}
+
+  /** Per-epoch mean loss and the logit scale (exp of the log scale) after each epoch. */
+  record Result(double[] loss, double[] scale) {}
+
+  /** The pairs: n images (3 x side x side each) and their captions (n x tokens ids, real lengths). */
+  record Pairs(float[] pixels, int side, int[] tokens, int[] lengths, int n, int t) {
+    float[] images(int[] index, int from, int b) {
+      int px = 3 * side * side;
+      float[] out = new float[b * px];
+      for (int i = 0; i < b; i++) System.arraycopy(pixels, index[from + i] * px, out, i * px, px);
+      return out;
+    }
+
+    int[] captions(int[] index, int from, int b, int[] lengthsOut) {
+      int[] out = new int[b * t];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(tokens, index[from + i] * t, out, i * t, t);
+        lengthsOut[i] = lengths[index[from + i]];
+      }
+      return out;
+    }
+  }
+
+  private ClipTraining() {}
+
+  static ClipModel model(Config c, int vocabulary, Pairs data) {
+    Engine.getInstance().setRandomSeed((int) c.seed());
+    return new ClipModel(vocabulary, data.t(), data.side(), c.width(), c.hidden(), c.embed());
+  }
+
+  static Result train(Config c, ClipModel model, Pairs data) {
+    if (data.n() < c.batch()) throw new IllegalArgumentException("the batch (" + c.batch() + ") is larger than the pairs (" + data.n() + ")");
+    Optimizer opt = new Optimizer(Optimizer.Kind.ADAMW, model.parameters(), model.manager(), 0.9f, 0.01f);
+    double[] losses = new double[c.epochs()];
+    double[] scales = new double[c.epochs()];
+    int steps = data.n() / c.batch();
+    int[] lengths = new int[c.batch()];
+    for (int e = 0; e < c.epochs(); e++) {
+      int[] order = permutation(data.n(), new SplittableRandom(c.seed() * 1_000_003L + e));
+      double sum = 0;
+      for (int s = 0; s < steps; s++) {
+        int from = s * c.batch();
+        try (NDManager m = model.manager().newSubManager()) {
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray img = model.images(m, data.images(order, from, c.batch()), c.batch(), data.side(), true);
+            NDArray txt = model.captions(m, data.captions(order, from, c.batch(), lengths), lengths, c.batch(), data.t(), true);
+            NDArray loss = InfoNceLoss.clip(img, txt, model.logScale());
+            gc.backward(loss);
+            sum += loss.getFloat();
+          }
+          opt.step((float) c.lr());
+          InfoNceLoss.clampLogScale(model.logScale());
+        }
+      }
+      losses[e] = sum / steps;
+      scales[e] = Math.exp(model.logScale().getFloat());
+    }
+    return new Result(losses, scales);
+  }
+
+  /** Text-to-image recall@k: the share of captions whose own image is among the k most similar of all n images. */
+  static double textToImageRecall(ClipModel model, Pairs data, int k) {
+    int n = data.n();
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) all[i] = i;
+    int[] lengths = new int[n];
+    float[] sim;
+    try (NDManager m = model.manager().newSubManager()) {
+      NDArray img = model.images(m, data.images(all, 0, n), n, data.side(), false).normalize(2, 1);
+      NDArray txt = model.captions(m, data.captions(all, 0, n, lengths), lengths, n, data.t(), false).normalize(2, 1);
+      sim = txt.matMul(img.transpose()).toFloatArray(); // n x n: caption i against image j
+    }
+    int hits = 0;
+    for (int i = 0; i < n; i++) {
+      float own = sim[i * n + i];
+      int better = 0;
+      for (int j = 0; j < n; j++) if (j != i && sim[i * n + j] > own) better++;
+      if (better < k) hits++;
+    }
+    return hits / (double) n;
+  }
+
+  private static int[] permutation(int n, SplittableRandom random) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
