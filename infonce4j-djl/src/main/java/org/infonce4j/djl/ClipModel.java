@@ -18,7 +18,9 @@ import java.util.List;
 
 /**
  * CLIP's two towers and its temperature (issue 5, in progress): an image encoder (the CNN of the
- * image recipes on 3-channel images, then a linear projection) and a caption encoder (one-hot word
+ * image recipes on 3-channel images with per-image layer norm instead of batch norm, so that an
+ * image's embedding does not depend on its batch and gradient caching is exact; then a linear
+ * projection) and a caption encoder (one-hot word
  * ids, a GRU, the mean of its states over the caption's real tokens, a linear projection) into one
  * {@code embed}-d space, and the learned log logit scale, initialised to log(1/0.07).
  */
@@ -43,7 +45,7 @@ final class ClipModel implements AutoCloseable {
     this.manager = NDManager.newBaseManager();
     this.vocabulary = vocabulary;
     this.hidden = hidden;
-    this.image = new SequentialBlock().add(Networks.encoder(width, 1, 2)).add(Linear.builder().setUnits(embed).build());
+    this.image = new SequentialBlock().add(Networks.encoder(width, 1, 2, false)).add(Linear.builder().setUnits(embed).build());
     image.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     image.initialize(manager, DataType.FLOAT32, new Shape(2, 3, side, side));
     this.text = GRU.builder().setNumLayers(1).setStateSize(hidden).optBatchFirst(true).optReturnState(false).build();

@@ -80,6 +80,83 @@ final class ClipTraining {
     return new Result(losses, scales);
   }
 
+  /**
+   * One plain step: both towers on the whole batch with one graph, the symmetric loss, backward.
+   * Gradients land in the parameters; the caller steps the optimiser. Returns the loss.
+   */
+  static float plainStep(ClipModel model, float[] images, int[] captions, int[] lengths, int b, Pairs shape) {
+    try (NDManager m = model.manager().newSubManager()) {
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray img = model.images(m, images, b, shape.side(), true);
+        NDArray txt = model.captions(m, captions, lengths, b, shape.t(), true);
+        NDArray loss = InfoNceLoss.clip(img, txt, model.logScale());
+        gc.backward(loss);
+        return loss.getFloat();
+      }
+    }
+  }
+
+  /**
+   * One gradient-cached step (Gao et al. 2021) with the same gradients as {@link #plainStep}: embed
+   * the batch chunk by chunk without a graph; compute the loss and its gradient with respect to every
+   * embedding (and the logit scale) on the embeddings alone; then re-encode each chunk with a graph
+   * and back-propagate {@code sum(embedding * cached gradient)}. Peak memory holds one chunk's
+   * activations instead of the batch's.
+   */
+  static float cachedStep(ClipModel model, float[] images, int[] captions, int[] lengths, int b, int chunk, Pairs shape) {
+    int px = 3 * shape.side() * shape.side();
+    int t = shape.t();
+    int e;
+    float[] imgEmb;
+    float[] txtEmb;
+    try (NDManager m = model.manager().newSubManager()) { // 1. embeddings without a graph
+      NDArray[] parts = new NDArray[2];
+      java.util.List<NDArray> is = new java.util.ArrayList<>();
+      java.util.List<NDArray> ts = new java.util.ArrayList<>();
+      for (int c0 = 0; c0 < b; c0 += chunk) {
+        int nb = Math.min(chunk, b - c0);
+        is.add(model.images(m, java.util.Arrays.copyOfRange(images, c0 * px, (c0 + nb) * px), nb, shape.side(), true).stopGradient());
+        ts.add(model.captions(m, java.util.Arrays.copyOfRange(captions, c0 * t, (c0 + nb) * t), java.util.Arrays.copyOfRange(lengths, c0, c0 + nb),
+            nb, t, true).stopGradient());
+      }
+      parts[0] = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(is));
+      parts[1] = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(ts));
+      e = (int) parts[0].getShape().get(1);
+      imgEmb = parts[0].toFloatArray();
+      txtEmb = parts[1].toFloatArray();
+    }
+    float loss;
+    float[] gImg;
+    float[] gTxt;
+    try (NDManager m = model.manager().newSubManager()) { // 2. the loss on the embeddings alone
+      NDArray img = m.create(imgEmb, new ai.djl.ndarray.types.Shape(b, e));
+      NDArray txt = m.create(txtEmb, new ai.djl.ndarray.types.Shape(b, e));
+      img.setRequiresGradient(true);
+      txt.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray l = InfoNceLoss.clip(img, txt, model.logScale()); // the logit scale's gradient lands in its parameter here
+        gc.backward(l);
+        loss = l.getFloat();
+      }
+      gImg = img.getGradient().toFloatArray();
+      gTxt = txt.getGradient().toFloatArray();
+    }
+    for (int c0 = 0; c0 < b; c0 += chunk) { // 3. each chunk again, with a graph
+      int nb = Math.min(chunk, b - c0);
+      try (NDManager m = model.manager().newSubManager()) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray img = model.images(m, java.util.Arrays.copyOfRange(images, c0 * px, (c0 + nb) * px), nb, shape.side(), true);
+          NDArray txt = model.captions(m, java.util.Arrays.copyOfRange(captions, c0 * t, (c0 + nb) * t), java.util.Arrays.copyOfRange(lengths, c0, c0 + nb),
+              nb, t, true);
+          NDArray gi = m.create(java.util.Arrays.copyOfRange(gImg, c0 * e, (c0 + nb) * e), new ai.djl.ndarray.types.Shape(nb, e));
+          NDArray gt = m.create(java.util.Arrays.copyOfRange(gTxt, c0 * e, (c0 + nb) * e), new ai.djl.ndarray.types.Shape(nb, e));
+          gc.backward(img.mul(gi).sum().add(txt.mul(gt).sum()));
+        }
+      }
+    }
+    return loss;
+  }
+
   /** Text-to-image recall@k: the share of captions whose own image is among the k most similar of all n images. */
   static double textToImageRecall(ClipModel model, Pairs data, int k) {
     int n = data.n();

@@ -28,17 +28,27 @@ public final class Networks {
    * at 14 x 14 instead of 28 x 28: the same parameters for about a quarter of the arithmetic.
    */
   public static SequentialBlock encoder(int width, int blocks, int stemStride) {
+    return encoder(width, blocks, stemStride, true);
+  }
+
+  /**
+   * As {@link #encoder(int, int, int)}; {@code batchNorm} false normalises each image's feature maps
+   * on their own (layer norm over channels and positions) instead of over the batch, so an image's
+   * output does not depend on the other images of its batch: what gradient caching needs to re-encode
+   * a batch chunk by chunk and get the plain step's gradient.
+   */
+  public static SequentialBlock encoder(int width, int blocks, int stemStride, boolean batchNorm) {
     if (width < 1 || blocks < 1 || stemStride < 1 || stemStride > 2) {
       throw new IllegalArgumentException("encoder width and blocks per stage must be positive and the stem stride 1 or 2, got " + width + ", "
           + blocks + " and " + stemStride);
     }
-    SequentialBlock net = new SequentialBlock().add(convBn(width, 3, stemStride)).add(Activation.reluBlock());
+    SequentialBlock net = new SequentialBlock().add(convBn(width, 3, stemStride, batchNorm)).add(Activation.reluBlock());
     int in = width;
     int[] widths = {width, 2 * width, 4 * width};
     for (int stage = 0; stage < widths.length; stage++) {
       for (int b = 0; b < blocks; b++) {
         int stride = stage > 0 && b == 0 ? 2 : 1;
-        net.add(residual(in, widths[stage], stride));
+        net.add(residual(in, widths[stage], stride, batchNorm));
         in = widths[stage];
       }
     }
@@ -58,17 +68,17 @@ public final class Networks {
         .add(Linear.builder().setUnits(out).build());
   }
 
-  private static Block convBn(int filters, int kernel, int stride) {
+  private static Block convBn(int filters, int kernel, int stride, boolean batchNorm) {
     return new SequentialBlock()
         .add(Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
             .optPadding(new Shape(kernel / 2, kernel / 2)).optBias(false).build())
-        .add(BatchNorm.builder().build());
+        .add(batchNorm ? BatchNorm.builder().build() : ai.djl.nn.norm.LayerNorm.builder().axis(1, 2, 3).build());
   }
 
   /** relu(conv-bn-relu-conv-bn(x) + shortcut(x)), the shortcut a 1x1 conv when the shape changes. */
-  private static Block residual(int in, int out, int stride) {
-    Block body = new SequentialBlock().add(convBn(out, 3, stride)).add(Activation.reluBlock()).add(convBn(out, 3, 1));
-    Block shortcut = stride != 1 || in != out ? convBn(out, 1, stride) : new LambdaBlock(x -> x, "identity");
+  private static Block residual(int in, int out, int stride, boolean batchNorm) {
+    Block body = new SequentialBlock().add(convBn(out, 3, stride, batchNorm)).add(Activation.reluBlock()).add(convBn(out, 3, 1, batchNorm));
+    Block shortcut = stride != 1 || in != out ? convBn(out, 1, stride, batchNorm) : new LambdaBlock(x -> x, "identity");
     return new SequentialBlock()
         .add(new ParallelBlock(parts -> new NDList(parts.get(0).singletonOrThrow().add(parts.get(1).singletonOrThrow())),
             List.of(body, shortcut)))
