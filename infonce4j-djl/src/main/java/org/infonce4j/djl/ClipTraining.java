@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * checkpoints, gradient caching and the CLI come next): both towers and the logit scale trained by
  * AdamW on the symmetric loss, the scale clamped at log 100 after every step.
  */
-final class ClipTraining {
+public final class ClipTraining {
 
   /**
    * @param epochs passes over the pairs
@@ -155,6 +155,51 @@ final class ClipTraining {
       }
     }
     return loss;
+  }
+
+  /** One step's loss, every parameter's gradient (concatenated in parameter order) and its wall time. */
+  public record StepGradients(float loss, float[] gradients, double seconds) {}
+
+  /**
+   * One training step on {@code b} generated scenes ({@code side} pixels, captions of up to 16
+   * tokens), plain ({@code chunk} = 0) or gradient-cached in chunks of {@code chunk}, from a model
+   * initialised with {@code seed}: what the gradient-caching benchmark compares (run each mode in its
+   * own process to compare peak memory).
+   */
+  public static StepGradients benchmarkStep(int b, int chunk, int side, int width, long seed) {
+    java.util.List<org.infonce4j.clip.Scenes.Scene> scenes = new org.infonce4j.clip.Scenes(side).generate(b, seed, java.util.Set.of());
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    for (org.infonce4j.clip.Scenes.Scene s : scenes) texts.add(s.caption());
+    org.infonce4j.clip.Tokenizer tok = org.infonce4j.clip.Tokenizer.build(texts, 1);
+    int t = 16;
+    float[] px = new float[b * 3 * side * side];
+    int[] tokens = new int[b * t];
+    int[] lengths = new int[b];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(scenes.get(i).pixels(), 0, px, i * 3 * side * side, 3 * side * side);
+      lengths[i] = tok.encode(scenes.get(i).caption(), t, tokens, i * t);
+    }
+    Pairs data = new Pairs(px, side, tokens, lengths, b, t);
+    Config c = new Config(1, b, 1e-3, width, 128, 64, seed);
+    try (ClipModel model = model(c, tok.size(), data)) {
+      long t0 = System.nanoTime();
+      float loss = chunk > 0 ? cachedStep(model, px, tokens, lengths, b, chunk, data) : plainStep(model, px, tokens, lengths, b, data);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      java.util.List<float[]> parts = new java.util.ArrayList<>();
+      int total = 0;
+      for (ai.djl.nn.Parameter p : model.parameters()) {
+        float[] g = p.getArray().getGradient().toFloatArray();
+        parts.add(g);
+        total += g.length;
+      }
+      float[] all = new float[total];
+      int at = 0;
+      for (float[] g : parts) {
+        System.arraycopy(g, 0, all, at, g.length);
+        at += g.length;
+      }
+      return new StepGradients(loss, all, seconds);
+    }
   }
 
   /** Text-to-image recall@k: the share of captions whose own image is among the k most similar of all n images. */
