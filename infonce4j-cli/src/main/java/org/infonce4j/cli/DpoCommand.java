@@ -1,5 +1,7 @@
 package org.infonce4j.cli;
 
+import static org.infonce4j.cli.ImageRecipe.or;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -152,7 +154,7 @@ final class DpoCommand implements Callable<Integer> {
       double[] steps = new double[run1.stepLoss().length];
       for (int i = 0; i < steps.length; i++) steps[i] = i + 1;
       loss.add("K=" + run1.rejected() + " (chance " + String.format(Locale.ROOT, "%.3f", Math.log(1 + run1.rejected())) + ")", steps,
-          MiCommand.ema(run1.stepLoss(), 20), colour - 1, false);
+          LinePlot.ema(run1.stepLoss(), 20), colour - 1, false);
       runs.add(rm);
     }
     double[] ends = {0, c.dpoSteps()};
@@ -167,9 +169,5 @@ final class DpoCommand implements Callable<Integer> {
     if (sx.length > 0) new LinePlot("Supervised fine-tuning of the reference", "step", "loss per answer token").add("loss", sx, r.sftLoss()).write(run.file("sft.png"));
     o.println("report: " + run.file("metrics.json") + ", " + run.file("win_rate.png") + ", " + run.file("training.png") + ", " + run.file("loss.png"));
     o.flush();
-  }
-
-  private static <T> T or(T given, T fallback) {
-    return given != null ? given : fallback;
   }
 }

@@ -134,10 +134,11 @@ final class ImageRecipe {
     Path out(String recipe) {
       return out != null ? out : defaultRunDir(recipe, resume);
     }
+  }
 
-    private static <T> T or(T given, T fallback) {
-      return given != null ? given : fallback;
-    }
+  /** {@code given}, or {@code fallback} when the option was not given. */
+  static <T> T or(T given, T fallback) {
+    return given != null ? given : fallback;
   }
 
   /** runs/<recipe>-<date>-<time>; refused with --resume, which must name the run to continue. */

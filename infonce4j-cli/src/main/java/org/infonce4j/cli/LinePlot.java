@@ -211,6 +211,18 @@ final class LinePlot {
   }
 
   /** About five round ticks covering [lo, hi]. */
+  /** Exponential moving average with span s (alpha = 2 / (s + 1)), as Poole et al. plot their estimates. */
+  static double[] ema(double[] v, int span) {
+    double alpha = 2.0 / (span + 1);
+    double[] out = new double[v.length];
+    double m = v.length > 0 ? v[0] : 0;
+    for (int i = 0; i < v.length; i++) {
+      m = alpha * v[i] + (1 - alpha) * m;
+      out[i] = m;
+    }
+    return out;
+  }
+
   static double[] ticks(double lo, double hi) {
     if (!(hi > lo)) {
       return new double[] {lo};

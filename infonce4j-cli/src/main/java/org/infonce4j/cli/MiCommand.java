@@ -188,21 +188,9 @@ final class MiCommand implements Callable<Integer> {
     LinePlot plot = new LinePlot("MI estimates, batch " + c.batch() + ", " + c.critic().name().toLowerCase(Locale.ROOT) + " critic (EMA of 200 steps)",
         "training step", "nats");
     int colour = 0;
-    for (MiStaircase.Trace t : r.traces()) plot.add(t.estimator().name().toLowerCase(Locale.ROOT), x, ema(t.estimates(), 200), colour++, false);
+    for (MiStaircase.Trace t : r.traces()) plot.add(t.estimator().name().toLowerCase(Locale.ROOT), x, LinePlot.ema(t.estimates(), 200), colour++, false);
     plot.add("true MI", x, tr, 7, false).add("log batch", x, cap, 7, true);
     plot.write(run.file("staircase.png"));
     return m;
-  }
-
-  /** Exponential moving average with span s (alpha = 2 / (s + 1)), as Poole et al. plot their estimates. */
-  static double[] ema(double[] v, int span) {
-    double alpha = 2.0 / (span + 1);
-    double[] out = new double[v.length];
-    double m = v.length > 0 ? v[0] : 0;
-    for (int i = 0; i < v.length; i++) {
-      m = alpha * v[i] + (1 - alpha) * m;
-      out[i] = m;
-    }
-    return out;
   }
 }

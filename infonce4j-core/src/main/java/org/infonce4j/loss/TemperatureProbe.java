@@ -86,6 +86,7 @@ public final class TemperatureProbe {
     double[] balance = new double[taus];
     double[] sims = new double[n]; // similarities of anchor i to every candidate
     double[] negatives = new double[n - 1]; // anchor i's negatives' similarities, sorted descending
+    double[] weights = new double[n - 1]; // exp(s / tau - max) of each negative, at one tau
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
         double s = 0;
@@ -103,20 +104,20 @@ public final class TemperatureProbe {
         double zNeg = 0; // sum over negatives of exp(s/tau - max)
         double hard = 0;
         for (int j = 0; j < n - 1; j++) {
-          double e = Math.exp(negatives[j] / tau - max);
-          zNeg += e;
-          if (j < hardest) hard += e;
+          weights[j] = Math.exp(negatives[j] / tau - max);
+          zNeg += weights[j];
+          if (j < hardest) hard += weights[j];
         }
         double ePos = Math.exp(positive / tau - max);
         double z = zNeg + ePos;
         double h = 0; // entropy of the renormalised negative weights
+        double sumNeg = 0; // the negatives' soft-max weights summed one by one (not 1 - p_pos)
         for (int j = 0; j < n - 1; j++) {
-          double q = Math.exp(negatives[j] / tau - max) / zNeg;
+          double q = weights[j] / zNeg;
           if (q > 0) h -= q * Math.log(q);
+          sumNeg += weights[j] / z;
         }
         double pPos = ePos / z;
-        double sumNeg = 0;
-        for (int j = 0; j < n - 1; j++) sumNeg += Math.exp(negatives[j] / tau - max) / z;
         loss[t] += Math.log(z) + max - positive / tau;
         entropy[t] += h;
         hardShare[t] += hard / zNeg;

@@ -58,7 +58,7 @@ public final class ClipTraining {
     int steps = data.n() / c.batch();
     int[] lengths = new int[c.batch()];
     for (int e = 0; e < c.epochs(); e++) {
-      int[] order = permutation(data.n(), new SplittableRandom(c.seed() * 1_000_003L + e));
+      int[] order = Pretraining.permutation(data.n(), new SplittableRandom(c.seed() * 1_000_003L + e));
       double sum = 0;
       for (int s = 0; s < steps; s++) {
         int from = s * c.batch();
@@ -222,17 +222,5 @@ public final class ClipTraining {
       if (better < k) hits++;
     }
     return hits / (double) n;
-  }
-
-  private static int[] permutation(int n, SplittableRandom random) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 }

@@ -419,16 +419,7 @@ public final class Pretraining {
 
     private EpochLog epoch(int epoch) {
       SplittableRandom rnd = new SplittableRandom(c.seed() * 1_000_003L + epoch);
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      for (int i = n - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      int[] order = permutation(n, rnd);
       int side = FashionMnist.SIDE;
       int b = c.batch();
       float[] views = new float[2 * b * side * side]; // 2B x 784: first views then second views
@@ -692,6 +683,21 @@ public final class Pretraining {
       enc.close();
       throw e;
     }
+  }
+
+  /** 0 .. n-1 in a random order (Fisher-Yates, n - 1 draws from {@code random}). */
+  static int[] permutation(int n, SplittableRandom random) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
   }
 
   private static double num(Object o) {
