@@ -25,6 +25,24 @@ public final class Images {
     return out;
   }
 
+  /** The RGB image of 3 x side x side values in [0, 1], channels first (the inverse of {@link #channelsFirst}). */
+  public static BufferedImage fromChannelsFirst(float[] chw, int side) {
+    if (chw.length != 3 * side * side) throw new IllegalArgumentException("expected 3 x " + side + " x " + side + " values, got " + chw.length);
+    BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+    int plane = side * side;
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        int i = y * side + x;
+        out.setRGB(x, y, (byte255(chw[i]) << 16) | (byte255(chw[plane + i]) << 8) | byte255(chw[2 * plane + i]));
+      }
+    }
+    return out;
+  }
+
+  private static int byte255(float v) {
+    return Math.max(0, Math.min(255, Math.round(v * 255)));
+  }
+
   /** The image scaled to side x side RGB (bilinear). */
   public static BufferedImage resize(BufferedImage img, int side) {
     BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);

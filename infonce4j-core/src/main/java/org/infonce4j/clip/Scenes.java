@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
 
 /**
  * Captioned scenes for CLIP, drawn with Java2D: one to three shapes of a colour, a shape, a size and a
- * position on a dark noisy background, and a caption from one of several templates ("a small red
- * circle left of a blue square"). Seeded: the same seed gives the same scenes and captions.
+ * position on a dark background, and a caption from one of several templates ("a small red circle
+ * left of a large blue square", "a photo of a large green cross in the top left"); {@link
+ * #partialCaption} describes a scene with fewer attributes ("a photo of a red shape"), the form of
+ * the zero-shot prompts. Seeded: the same seed gives the same scenes and captions.
  *
  * <p>Held-out combinations: a set of (colour, shape) pairs can be kept out of generated training
  * scenes ({@link #generate} with {@code avoid}) and asked for in test scenes ({@link #single}), so
@@ -134,23 +136,127 @@ public final class Scenes {
     return large ? 0.2 : 0.12;
   }
 
-  /** The caption: one of several templates for the number of shapes, relations from the positions. */
+  /**
+   * The caption: one of the templates for the number of shapes, drawn uniformly from {@link
+   * #captions(List)} (so the generator and the test of what a caption describes cannot disagree). Every
+   * template names each shape's size, colour and kind; one shape gets its place in a 3 x 3 grid ("in
+   * the top left"), two shapes their relation ("left of") or "and".
+   */
   static String caption(List<Item> items, SplittableRandom random) {
-    boolean size = random.nextBoolean();
+    List<String> options = captions(items);
+    return options.get(random.nextInt(options.size()));
+  }
+
+  /** Every caption the templates give for the items in this order. */
+  public static List<String> captions(List<Item> items) {
+    return captions(items, true);
+  }
+
+  /**
+   * A caption without colours ("a small circle left of a large square"), for a greyscale view of the
+   * scene.
+   */
+  public static String colourlessCaption(List<Item> items, SplittableRandom random) {
+    List<String> options = captions(items, false);
+    return options.get(random.nextInt(options.size()));
+  }
+
+  private static List<String> captions(List<Item> items, boolean colour) {
+    java.util.function.Function<Item, String> w = it -> colour ? it.words(true) : (it.large() ? "large " : "small ") + it.shape().word();
+    List<String> out = new ArrayList<>();
     Item a = items.get(0);
-    return switch (items.size()) {
-      case 1 -> switch (random.nextInt(3)) {
-        case 0 -> "a " + a.words(size);
-        case 1 -> "a picture of a " + a.words(size);
-        default -> "there is a " + a.words(size);
-      };
+    switch (items.size()) {
+      case 1 -> {
+        for (String p : ONE_PREFIXES) out.add(p + " " + w.apply(a) + " " + place(a));
+      }
       case 2 -> {
         Item b = items.get(1);
-        if (random.nextBoolean()) yield "a " + a.words(size) + " and a " + b.words(size);
-        yield "a " + a.words(size) + " " + relation(a, b) + " a " + b.words(size);
+        for (String p : PREFIXES) {
+          out.add(p + " " + w.apply(a) + " and a " + w.apply(b));
+          out.add(p + " " + w.apply(a) + " " + relation(a, b) + " a " + w.apply(b));
+        }
       }
-      default -> "a " + a.words(size) + ", a " + items.get(1).words(size) + " and a " + items.get(2).words(size);
-    };
+      case 3 -> {
+        for (String p : PREFIXES) out.add(p + " " + w.apply(a) + ", a " + w.apply(items.get(1)) + " and a " + w.apply(items.get(2)));
+      }
+      default -> throw new IllegalArgumentException("scenes have one to three shapes, got " + items.size());
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code caption} is one the templates give for these items in some order: what makes two
+   * scenes indistinguishable by a caption, and so the best recall any model can reach in a pool.
+   */
+  public static boolean describes(List<Item> items, String caption) {
+    return allCaptions(items).contains(caption);
+  }
+
+  /** Every caption the templates give for the items in any order. */
+  public static Set<String> allCaptions(List<Item> items) {
+    Set<String> out = new java.util.HashSet<>();
+    for (List<Item> o : orders(items)) out.addAll(captions(o));
+    return out;
+  }
+
+  /** A partial description ("a photo of a red shape", "a photo of a small circle"): one attribute or two. */
+  public static String partialCaption(List<Item> items, SplittableRandom random) {
+    int mode = random.nextInt(4);
+    StringBuilder out = new StringBuilder("a photo of a ");
+    for (int i = 0; i < items.size(); i++) {
+      Item it = items.get(i);
+      if (i > 0) out.append(" and a ");
+      out.append(switch (mode) {
+        case 0 -> it.colour().word() + " shape";
+        case 1 -> it.shape().word();
+        case 2 -> (it.large() ? "large " : "small ") + it.shape().word();
+        default -> it.colour().word() + " " + it.shape().word();
+      });
+    }
+    return out.toString();
+  }
+
+  /** The zero-shot prompt of a colour: "a photo of a red shape" (a partial caption's form). */
+  public static String colourPrompt(Colour c) {
+    return "a photo of a " + c.word() + " shape";
+  }
+
+  /** The zero-shot prompt of a shape: "a photo of a circle". */
+  public static String shapePrompt(Shape s) {
+    return "a photo of a " + s.word();
+  }
+
+  private static final String[] ONE_PREFIXES = {"a", "a photo of a", "there is a", "an image of a"};
+  private static final String[] PREFIXES = {"a", "a photo of a"};
+
+  /** Where one shape is, on a 3 x 3 grid of the image. */
+  static String place(Item a) {
+    int col = a.x() < 1 / 3.0 ? 0 : a.x() < 2 / 3.0 ? 1 : 2;
+    int row = a.y() < 1 / 3.0 ? 0 : a.y() < 2 / 3.0 ? 1 : 2;
+    return PLACES[row * 3 + col];
+  }
+
+  private static final String[] PLACES = {
+    "in the top left", "at the top", "in the top right", "on the left", "in the centre", "on the right", "in the bottom left", "at the bottom",
+    "in the bottom right"
+  };
+
+  private static List<List<Item>> orders(List<Item> items) {
+    List<List<Item>> out = new ArrayList<>();
+    permute(new ArrayList<>(items), 0, out);
+    return out;
+  }
+
+  private static void permute(List<Item> items, int k, List<List<Item>> out) {
+    if (k == items.size()) {
+      out.add(List.copyOf(items));
+      return;
+    }
+    for (int i = k; i < items.size(); i++) {
+      java.util.Collections.swap(items, k, i);
+      permute(items, k + 1, out);
+      java.util.Collections.swap(items, k, i);
+    }
   }
 
   /** Where a is relative to b: the larger of the horizontal and vertical offsets decides. */
@@ -163,6 +269,18 @@ public final class Scenes {
 
   private Scene scene(List<Item> items, String caption) {
     return new Scene(List.copyOf(items), caption, render(items), side);
+  }
+
+  /** The greyscale of 3 x side x side channels-first pixels (ITU-R BT.601 luma in all three channels), in place. */
+  public static void greyscale(float[] pixels, int from, int side) {
+    int plane = side * side;
+    for (int i = 0; i < plane; i++) {
+      int r = from + i;
+      float y = 0.299f * pixels[r] + 0.587f * pixels[r + plane] + 0.114f * pixels[r + 2 * plane];
+      pixels[r] = y;
+      pixels[r + plane] = y;
+      pixels[r + 2 * plane] = y;
+    }
   }
 
   /** Draws the items; returns 3 x side x side values in [0, 1]. */

@@ -45,6 +45,31 @@ class ClipDataTest {
   }
 
   @Test
+  void captionsNameEveryAttributeAndDescribeOnlyTheirScene() {
+    List<Scenes.Scene> a = new Scenes(32).generate(400, 11, Set.of());
+    int elsewhere = 0;
+    for (int i = 0; i < a.size(); i++) {
+      Scenes.Scene s = a.get(i);
+      assertTrue(Scenes.describes(s.items(), s.caption()), s.caption());
+      for (Scenes.Item it : s.items()) assertTrue(s.caption().contains(it.words(true)), s.caption() + " names " + it.words(true));
+      List<Scenes.Item> reversed = new java.util.ArrayList<>(s.items());
+      java.util.Collections.reverse(reversed);
+      assertTrue(Scenes.describes(reversed, s.caption()), "the order of the items does not matter: " + s.caption());
+      for (int j = 0; j < a.size(); j++) if (j != i && Scenes.describes(a.get(j).items(), s.caption())) elsewhere++;
+    }
+    assertTrue(elsewhere < 400, "captions rarely describe another scene too: " + elsewhere + " of 400 x 399 pairs");
+    Scenes.Item left = new Scenes.Item(Shape.CIRCLE, Colour.RED, false, 0.2, 0.8);
+    assertEquals("in the bottom left", Scenes.place(left));
+    assertTrue(Scenes.describes(List.of(left), "a photo of a small red circle in the bottom left"));
+    assertTrue(!Scenes.describes(List.of(left), "a photo of a large red circle in the bottom left"), "size matters");
+    assertTrue(!Scenes.describes(List.of(left), "a photo of a small red circle at the top"), "place matters");
+    String partial = Scenes.partialCaption(List.of(left), new SplittableRandom(1));
+    assertTrue(partial.startsWith("a photo of a ") && !partial.equals("a photo of a small red circle"), partial);
+    assertEquals("a photo of a red shape", Scenes.colourPrompt(Colour.RED));
+    assertEquals("a photo of a cross", Scenes.shapePrompt(Shape.CROSS));
+  }
+
+  @Test
   void renderedColourIsWhereTheShapeIs() {
     Scenes scenes = new Scenes(64);
     Scenes.Scene s = scenes.single(Colour.RED, Shape.SQUARE, new SplittableRandom(3));

@@ -17,14 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CLIP's two towers and its temperature (issue 5, in progress): an image encoder (the CNN of the
+ * CLIP's two towers and its temperature: an image encoder (the CNN of the
  * image recipes on 3-channel images with per-image layer norm instead of batch norm, so that an
  * image's embedding does not depend on its batch and gradient caching is exact; then a linear
  * projection) and a caption encoder (one-hot word
  * ids, a GRU, the mean of its states over the caption's real tokens, a linear projection) into one
- * {@code embed}-d space, and the learned log logit scale, initialised to log(1/0.07).
+ * {@code embed}-d space, and the learned log logit scale (CLIP initialises it to log(1/0.07)).
  */
-final class ClipModel implements AutoCloseable {
+public final class ClipModel implements AutoCloseable {
   private final NDManager manager;
   private final SequentialBlock image;
   private final GRU text;
@@ -32,6 +32,7 @@ final class ClipModel implements AutoCloseable {
   private final Parameter logScale;
   private final int vocabulary;
   private final int hidden;
+  private final int embed;
 
   /**
    * @param vocabulary tokenizer size (ids 0 and 1 included)
@@ -40,11 +41,13 @@ final class ClipModel implements AutoCloseable {
    * @param width      CNN width (features 4 x width)
    * @param hidden     GRU state size
    * @param embed      shared embedding size
+   * @param initialLogScale initial log logit scale ({@link InfoNceLoss#INITIAL_LOG_SCALE} in CLIP)
    */
-  ClipModel(int vocabulary, int tokens, int side, int width, int hidden, int embed) {
+  ClipModel(int vocabulary, int tokens, int side, int width, int hidden, int embed, float initialLogScale) {
     this.manager = NDManager.newBaseManager();
     this.vocabulary = vocabulary;
     this.hidden = hidden;
+    this.embed = embed;
     this.image = new SequentialBlock().add(Networks.encoder(width, 1, 2, false)).add(Linear.builder().setUnits(embed).build());
     image.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     image.initialize(manager, DataType.FLOAT32, new Shape(2, 3, side, side));
@@ -53,7 +56,7 @@ final class ClipModel implements AutoCloseable {
     this.textProjection = new SequentialBlock().add(Linear.builder().setUnits(embed).build());
     textProjection.initialize(manager, DataType.FLOAT32, new Shape(2, hidden));
     this.logScale = Parameter.builder().setName("logScale").setType(Parameter.Type.OTHER).optShape(new Shape(1)).build();
-    logScale.setInitializer(new ConstantInitializer(InfoNceLoss.INITIAL_LOG_SCALE));
+    logScale.setInitializer(new ConstantInitializer(initialLogScale));
     logScale.initialize(manager, DataType.FLOAT32);
   }
 
@@ -64,6 +67,11 @@ final class ClipModel implements AutoCloseable {
     for (Pair<String, Parameter> p : textProjection.getParameters()) out.add(p.getValue());
     out.add(logScale);
     return out;
+  }
+
+  /** The shared embedding size. */
+  public int embed() {
+    return embed;
   }
 
   NDManager manager() {
@@ -97,6 +105,28 @@ final class ClipModel implements AutoCloseable {
     NDArray h = text.forward(store, new NDList(m.create(oneHot, new Shape(n, t, vocabulary))), training).singletonOrThrow(); // n x t x H
     NDArray pooled = h.mul(m.create(mask, new Shape(n, t, 1))).sum(new int[] {1}); // n x H
     return textProjection.forward(store, new NDList(pooled), training).singletonOrThrow();
+  }
+
+  /** Writes every parameter (both towers and the log scale). */
+  void save(java.io.DataOutputStream out) throws java.io.IOException {
+    image.saveParameters(out);
+    text.saveParameters(out);
+    textProjection.saveParameters(out);
+    float[] s = logScale.getArray().toFloatArray();
+    out.writeFloat(s[0]);
+  }
+
+  /** Reads what {@link #save} wrote into a model of the same shape. */
+  void load(java.io.DataInputStream in) throws java.io.IOException {
+    try {
+      image.loadParameters(manager, in);
+      text.loadParameters(manager, in);
+      textProjection.loadParameters(manager, in);
+    } catch (ai.djl.MalformedModelException e) {
+      throw new java.io.IOException("the checkpoint does not match this CLIP model: " + e.getMessage(), e);
+    }
+    logScale.getArray().set(new float[] {in.readFloat()});
+    for (Parameter p : parameters()) p.getArray().setRequiresGradient(true);
   }
 
   @Override

@@ -99,6 +99,22 @@ public final class InfoNceLoss extends Loss {
     return diagonalCrossEntropy(logits).add(diagonalCrossEntropy(logits.transpose())).div(2);
   }
 
+  /**
+   * {@link #clip} computed by the core engine, tile by tile, never holding the N x N logits: the value
+   * is the loss, and autograd receives the core's gradients for both embedding matrices and for the
+   * log scale ({@code -tau dL/dtau}), through {@code L + sum(E * G) + s * g - stopgrad(...)}. For
+   * batches whose logit matrix does not fit in memory (or is slow to materialise).
+   */
+  public static NDArray clipViaCore(InfoNce engine, NDArray image, NDArray text, NDArray logScale) {
+    LossSpec spec = LossSpec.cosine(LossSpec.DEFAULT_TEMPERATURE).withLogitScale(logScale.getFloat()).withSymmetric(true).withDiagnostics(false);
+    LossResult r = engine.compute(Batch.of(matrix(image), matrix(text)), spec);
+    NDManager m = image.getManager();
+    NDArray surrogate = image.mul(m.create(r.anchorGrad().data(), image.getShape())).sum()
+        .add(text.mul(m.create(r.candidateGrad().data(), text.getShape())).sum())
+        .add(logScale.mul((float) r.logitScaleGrad()).sum());
+    return surrogate.sub(surrogate.stopGradient()).add((float) r.loss());
+  }
+
   /** Clamps a learned log logit scale at {@link #MAX_LOG_SCALE}, in place; returns the value after. */
   public static float clampLogScale(NDArray logScale) {
     float v = logScale.getFloat();

@@ -1,88 +1,173 @@
 package org.infonce4j.djl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.nn.Parameter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import org.infonce4j.clip.Scenes;
-import org.infonce4j.clip.Tokenizer;
+import org.infonce4j.clip.Retrieval;
+import org.infonce4j.run.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** CLIP on tiny generated scenes: the loss falls, the scale clamp holds, recall on the training pairs beats chance. */
+/**
+ * CLIP on tiny generated scenes: the loss falls, the scale clamp holds, recall on the training pairs
+ * beats chance; gradient caching and the core engine give the plain step's gradients; a stopped run
+ * resumes to the same numbers.
+ */
 class ClipTrainingTest {
+
+  @TempDir
+  Path dir;
 
   @BeforeAll
   static void engine() {
     DjlEnvironment.start(1);
   }
 
-  private static ClipTraining.Pairs pairs(List<Scenes.Scene> scenes, Tokenizer tok, int t, int side) {
-    int n = scenes.size();
-    float[] px = new float[n * 3 * side * side];
-    int[] tokens = new int[n * t];
-    int[] lengths = new int[n];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(scenes.get(i).pixels(), 0, px, i * 3 * side * side, 3 * side * side);
-      lengths[i] = tok.encode(scenes.get(i).caption(), t, tokens, i * t);
+  /** 256 scenes of 16 pixels, a small model. */
+  private static ClipTraining.Config tiny(int epochs, double lr, int chunk, ClipTraining.LossEngine loss) {
+    return new ClipTraining.Config(null, 256, 16, 16, 0.25, 0.25, List.of("red circle"), epochs, 32, lr, 0.0, 5, 8, 32, 16, 0.07, chunk, loss, 64, 2, 3, 1);
+  }
+
+  private static double trainingRecall(ClipModel model, ClipTraining.Data d, int k) {
+    ClipTraining.Pairs p = d.train;
+    int n = p.n();
+    int e = model.embed();
+    float[] img = ClipTraining.imageEmbeddings(model, p);
+    float[] txt = ClipTraining.captionEmbeddings(model, p);
+    float[] sim = new float[n * n];
+    for (int q = 0; q < n; q++) {
+      for (int c = 0; c < n; c++) {
+        for (int i = 0; i < e; i++) sim[q * n + c] += txt[q * e + i] * img[c * e + i];
+      }
     }
-    return new ClipTraining.Pairs(px, side, tokens, lengths, n, t);
+    int[] target = new int[n];
+    for (int i = 0; i < n; i++) target[i] = i;
+    return Retrieval.recall(sim, n, n, target, new int[] {k}, (q, c) -> false).recall()[0];
   }
 
   @Test
   void learnsToMatchCaptionsAndClampsTheScale() {
-    int side = 16;
-    List<Scenes.Scene> scenes = new Scenes(side).generate(128, 1, Set.of());
-    List<String> captions = new ArrayList<>();
-    for (Scenes.Scene s : scenes) captions.add(s.caption());
-    Tokenizer tok = Tokenizer.build(captions, 1);
-    ClipTraining.Pairs data = pairs(scenes, tok, 16, side);
-    ClipTraining.Config c = new ClipTraining.Config(25, 32, 1e-2, 8, 32, 16, 3);
-    try (ClipModel model = ClipTraining.model(c, tok.size(), data)) {
-      double before = ClipTraining.textToImageRecall(model, data, 5);
-      ClipTraining.Result r = ClipTraining.train(c, model, data);
-      double after = ClipTraining.textToImageRecall(model, data, 5);
-      assertTrue(r.loss()[c.epochs() - 1] < r.loss()[0] - 0.3, "loss falls: " + java.util.Arrays.toString(r.loss()));
-      for (double s : r.scale()) assertTrue(s <= 100 + 1e-3, "logit scale clamped at 100: " + s);
-      assertTrue(after > 3 * 5.0 / 128 && after > before, "text-to-image recall@5 on the training pairs " + before + " -> " + after
-          + " (chance 0.039)");
+    ClipTraining.Config c = tiny(20, 1e-2, 0, ClipTraining.LossEngine.FULL);
+    ClipTraining.Data d = ClipTraining.Data.load(c, null);
+    double before;
+    try (ClipModel fresh = ClipTraining.model(c, d.tokenizer().size())) {
+      before = trainingRecall(fresh, d, 5);
+    }
+    try (ClipTraining.Trained t = ClipTraining.train(c, d, null, null)) {
+      List<ClipTraining.EpochLog> logs = t.epochs();
+      assertEquals(20, logs.size());
+      assertTrue(logs.get(19).loss() < logs.get(0).loss() - 0.5, "loss falls: " + logs.get(0).loss() + " -> " + logs.get(19).loss());
+      for (ClipTraining.EpochLog l : logs) for (double s : l.scaleTrace()) assertTrue(s <= 100 + 1e-3, "logit scale clamped at 100: " + s);
+      double after = trainingRecall(t.model(), d, 5);
+      assertTrue(after > 3 * 5.0 / 256 && after > before + 0.1, "text-to-image recall@5 on the training pairs " + before + " -> " + after + " (chance 0.020)");
+      ClipTraining.Evaluation ev = logs.get(19).eval();
+      assertEquals(5.0 / 64, ev.textToImage().chance()[1], 1e-12);
+      assertTrue(ev.textToImage().ceiling()[0] <= 1 && ev.textToImage().ceiling()[0] > 0.5, "ceiling " + ev.textToImage().ceiling()[0]);
+      assertTrue(!Double.isNaN(ev.prompt().colourHeldOut()) && !Double.isNaN(ev.ensemble().shapeSeen()), "zero-shot measured on seen and held-out combinations");
+    }
+  }
+
+  /** Every parameter's gradient after one step from the same initialisation. */
+  private static List<float[]> gradients(ClipTraining.Config c, ClipTraining.Data d, boolean cached, ClipTraining.LossEngine engine, float[] loss) {
+    ClipTraining.Pairs p = d.train;
+    int b = 64;
+    int[] all = new int[b];
+    for (int i = 0; i < b; i++) all[i] = i;
+    int[] lengths = new int[b];
+    float[] images = p.images(all, 0, b);
+    int[] tokens = p.captions(all, 0, b, lengths);
+    try (ClipModel model = ClipTraining.model(c, d.tokenizer().size());
+        org.infonce4j.loss.InfoNce core = org.infonce4j.loss.InfoNce.create(1)) {
+      ClipTraining.StepLoss fn = engine == ClipTraining.LossEngine.CORE ? (i, t, s) -> InfoNceLoss.clipViaCore(core, i, t, s) : InfoNceLoss::clip;
+      loss[0] = cached ? ClipTraining.cachedStep(model, fn, images, tokens, lengths, b, 16, p) : ClipTraining.plainStep(model, fn, images, tokens, lengths, b, p);
+      List<float[]> out = new ArrayList<>();
+      for (Parameter q : model.parameters()) out.add(q.getArray().getGradient().toFloatArray());
+      return out;
     }
   }
 
   @Test
-  void gradientCachingGivesThePlainStepsGradients() {
-    int side = 16;
-    int b = 64;
-    List<Scenes.Scene> scenes = new Scenes(side).generate(b, 2, Set.of());
-    List<String> captions = new ArrayList<>();
-    for (Scenes.Scene s : scenes) captions.add(s.caption());
-    Tokenizer tok = Tokenizer.build(captions, 1);
-    ClipTraining.Pairs data = pairs(scenes, tok, 16, side);
-    ClipTraining.Config c = new ClipTraining.Config(1, b, 1e-3, 8, 32, 16, 5);
-    int[] all = new int[b];
-    for (int i = 0; i < b; i++) all[i] = i;
-    int[] lengths = new int[b];
-    float[] images = data.images(all, 0, b);
-    int[] tokens = data.captions(all, 0, b, lengths);
-    try (ClipModel plain = ClipTraining.model(c, tok.size(), data); ClipModel cached = ClipTraining.model(c, tok.size(), data)) {
-      float l1 = ClipTraining.plainStep(plain, images, tokens, lengths, b, data);
-      float l2 = ClipTraining.cachedStep(cached, images, tokens, lengths, b, 16, data);
-      org.junit.jupiter.api.Assertions.assertEquals(l1, l2, 1e-5, "same loss");
-      List<ai.djl.nn.Parameter> a = plain.parameters();
-      List<ai.djl.nn.Parameter> g = cached.parameters();
-      double worst = 0;
-      double largest = 0;
-      for (int p = 0; p < a.size(); p++) {
-        float[] ga = a.get(p).getArray().getGradient().toFloatArray();
-        float[] gb = g.get(p).getArray().getGradient().toFloatArray();
-        for (int k = 0; k < ga.length; k++) {
-          worst = Math.max(worst, Math.abs(ga[k] - gb[k]));
-          largest = Math.max(largest, Math.abs(ga[k]));
-        }
-      }
-      assertTrue(largest > 1e-3, "the step has gradients: " + largest);
-      assertTrue(worst <= 1e-4 * Math.max(1, largest), "cached and plain gradients differ by " + worst + " (largest " + largest + ")");
+  void gradientCachingAndTheCoreEngineGiveThePlainStepsGradients() {
+    ClipTraining.Config c = tiny(1, 1e-3, 0, ClipTraining.LossEngine.FULL);
+    ClipTraining.Data d = ClipTraining.Data.load(c, null);
+    float[] l0 = new float[1];
+    List<float[]> plain = gradients(c, d, false, ClipTraining.LossEngine.FULL, l0);
+    assertTrue(Float.isFinite(l0[0]), "finite loss: " + l0[0]);
+    for (int p = 0; p < plain.size(); p++) {
+      for (float v : plain.get(p)) assertTrue(Float.isFinite(v), "parameter " + p + " of " + plain.size() + " has a non-finite gradient");
     }
+    for (boolean cached : new boolean[] {false, true}) {
+      for (ClipTraining.LossEngine engine : ClipTraining.LossEngine.values()) {
+        if (!cached && engine == ClipTraining.LossEngine.FULL) continue;
+        float[] l1 = new float[1];
+        List<float[]> other = gradients(c, d, cached, engine, l1);
+        assertEquals(l0[0], l1[0], 1e-5, "same loss (cached " + cached + ", " + engine + ")");
+        double worst = 0;
+        double largest = 0;
+        for (int p = 0; p < plain.size(); p++) {
+          for (int k = 0; k < plain.get(p).length; k++) {
+            worst = Math.max(worst, Math.abs(plain.get(p)[k] - other.get(p)[k]));
+            largest = Math.max(largest, Math.abs(plain.get(p)[k]));
+          }
+        }
+        float scaleGrad = plain.get(plain.size() - 1)[0];
+        assertTrue(Math.abs(scaleGrad) > 1e-4, "the logit scale has a gradient: " + scaleGrad);
+        assertEquals(scaleGrad, other.get(other.size() - 1)[0], 1e-5, "the logit scale's gradient (cached " + cached + ", " + engine + ")");
+        assertTrue(largest > 1e-3, "the step has gradients: " + largest + " (cached " + cached + ", " + engine + ")");
+        assertTrue(worst <= 1e-4 * Math.max(1, largest), "gradients differ by " + worst + " (largest " + largest + ", cached " + cached + ", " + engine + ")");
+      }
+    }
+  }
+
+  @Test
+  void aStoppedRunResumesToTheSameNumbersAndLoadsForEvaluation() {
+    ClipTraining.Config c = tiny(3, 1e-2, 8, ClipTraining.LossEngine.CORE);
+    ClipTraining.Data d = ClipTraining.Data.load(c, null);
+    List<ClipTraining.EpochLog> whole;
+    try (ClipTraining.Trained t = ClipTraining.train(c, d, RunDirectory.start(dir.resolve("whole"), c.toMap(), false), null)) {
+      whole = t.epochs();
+    }
+    ClipTraining.Progress stopAtEpoch2 = (epoch, step, steps, loss, scale) -> {
+      if (epoch == 2 && step == 3) throw new IllegalStateException("stopped");
+    };
+    Path cut = dir.resolve("cut");
+    assertThrows(IllegalStateException.class, () -> ClipTraining.train(c, d, RunDirectory.start(cut, c.toMap(), false), stopAtEpoch2));
+    assertEquals(1, RunDirectory.open(cut).latestCheckpoint().getAsInt());
+    try (ClipTraining.Trained t = ClipTraining.train(c, d, RunDirectory.start(cut, c.toMap(), true), null)) {
+      assertEquals(3, t.epochs().size());
+      for (int e = 0; e < 3; e++) {
+        assertEquals(whole.get(e).loss(), t.epochs().get(e).loss(), 0.0, "epoch " + (e + 1) + " loss");
+        assertEquals(whole.get(e).scale(), t.epochs().get(e).scale(), 0.0, "epoch " + (e + 1) + " logit scale");
+        assertArrayEquals(whole.get(e).eval().textToImage().recall(), t.epochs().get(e).eval().textToImage().recall(), 0.0);
+      }
+    }
+    try (ClipTraining.Trained t = ClipTraining.load(RunDirectory.open(cut))) {
+      ClipTraining.Data held = ClipTraining.Data.load(t.config(), t.tokenizer());
+      assertEquals(0, held.trainingPairs(), "evaluation builds only the held-out data");
+      ClipTraining.Evaluation ev = ClipTraining.evaluate(t.model(), held);
+      assertArrayEquals(whole.get(2).eval().textToImage().recall(), ev.textToImage().recall(), 1e-12, "the loaded model evaluates as at the end of training");
+      assertEquals(whole.get(2).eval().ensemble().shapeHeldOut(), ev.ensemble().shapeHeldOut(), 1e-12);
+      List<ClipTraining.Hit> hits = ClipTraining.search(t, held, "a photo of a red shape", 5);
+      assertEquals(5, hits.size());
+      for (int i = 1; i < hits.size(); i++) assertTrue(hits.get(i - 1).similarity() >= hits.get(i).similarity(), "best first");
+      assertEquals(List.of("zebra"), ClipTraining.unknownWords(t.tokenizer(), "a zebra circle"));
+    }
+  }
+
+  @Test
+  void badSettingsAreNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ClipTraining.Config(null, 256, 16, 16, 0.25, 0.25, List.of("pink circle"), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 0, ClipTraining.LossEngine.FULL, 64, 2, 1, 1));
+    assertTrue(e.getMessage().contains("pink circle"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new ClipTraining.Config(null, 256, 16, 16, 0.25, 0.25, List.of(), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 32, ClipTraining.LossEngine.FULL, 64, 2, 1, 1));
+    assertTrue(e.getMessage().contains("chunk"), e.getMessage());
   }
 }

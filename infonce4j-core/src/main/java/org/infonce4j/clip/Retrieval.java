@@ -1,0 +1,65 @@
+package org.infonce4j.clip;
+
+import java.util.function.BiPredicate;
+
+/**
+ * Retrieval recall@k over a pool, with the two numbers that make it readable: chance (k / pool) and
+ * the ceiling, the best any model can reach when some candidates are indistinguishable from the right
+ * one by the query (two scenes the caption describes equally well). With {@code s} candidates the
+ * query cannot tell apart, the best expected recall@k is {@code min(1, k / s)}.
+ */
+public final class Retrieval {
+
+  /** Recall@k for each k, with chance and the ceiling at the same k. */
+  public record Recall(int[] ks, double[] recall, double[] chance, double[] ceiling) {
+    /** The recall at {@code k} (one of {@link #ks}). */
+    public double at(int k) {
+      for (int i = 0; i < ks.length; i++) if (ks[i] == k) return recall[i];
+      throw new IllegalArgumentException("recall@" + k + " was not computed (ks " + java.util.Arrays.toString(ks) + ")");
+    }
+  }
+
+  private Retrieval() {}
+
+  /**
+   * @param sim      queries x candidates similarities, row-major
+   * @param queries  rows
+   * @param target   each query's own candidate
+   * @param ks       the cut-offs
+   * @param matches  whether query q describes candidate c as well as its own (for the ceiling; the
+   *                 own candidate always matches)
+   */
+  public static Recall recall(float[] sim, int queries, int candidates, int[] target, int[] ks, BiPredicate<Integer, Integer> matches) {
+    if (sim.length != (long) queries * candidates) {
+      throw new IllegalArgumentException("similarities hold " + sim.length + " values, expected " + queries + " x " + candidates);
+    }
+    if (target.length != queries) throw new IllegalArgumentException("one target per query expected, got " + target.length + " for " + queries);
+    double[] hits = new double[ks.length];
+    double[] best = new double[ks.length];
+    for (int q = 0; q < queries; q++) {
+      int own = target[q];
+      if (own < 0 || own >= candidates) throw new IllegalArgumentException("query " + q + ": target " + own + " outside 0.." + (candidates - 1));
+      float s = sim[q * candidates + own];
+      int better = 0;
+      int alike = 0;
+      for (int c = 0; c < candidates; c++) {
+        if (c == own) continue;
+        if (sim[q * candidates + c] > s) better++;
+        if (matches.test(q, c)) alike++;
+      }
+      for (int i = 0; i < ks.length; i++) {
+        if (better < ks[i]) hits[i]++;
+        best[i] += Math.min(1.0, ks[i] / (double) (alike + 1));
+      }
+    }
+    double[] recall = new double[ks.length];
+    double[] chance = new double[ks.length];
+    double[] ceiling = new double[ks.length];
+    for (int i = 0; i < ks.length; i++) {
+      recall[i] = hits[i] / queries;
+      chance[i] = Math.min(1.0, ks[i] / (double) candidates);
+      ceiling[i] = best[i] / queries;
+    }
+    return new Recall(ks.clone(), recall, chance, ceiling);
+  }
+}
