@@ -74,7 +74,7 @@ final class ClipCommand implements Callable<Integer> {
         description = "Share of training pairs shown as greyscale images with captions without colours, so shape is learned apart from colour (default: 0).")
     Double grey;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 25).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 6).")
     Integer epochs;
 
     @Option(names = "--batch", paramLabel = "N", description = "Pairs per step; batch - 1 negatives per image and per caption (default: 256).")
@@ -92,7 +92,7 @@ final class ClipCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "T", description = "Initial temperature of the learned logit scale, clamped at 0.01 (default: 0.07).")
     Double temperature;
 
-    @Option(names = "--side", paramLabel = "PX", description = "Image side (default: 32).")
+    @Option(names = "--side", paramLabel = "PX", description = "Image side (default: 64).")
     Integer side;
 
     @Option(names = "--tokens", paramLabel = "N", description = "Caption length in words; longer captions are cut (default: 16).")
@@ -320,11 +320,11 @@ final class ClipCommand implements Callable<Integer> {
       int held = c.heldOut().size();
       o.println(String.format(Locale.ROOT, "zero-shot on single shapes, %d images per combination; held out of training: %s", c.zeroShot(),
           held == 0 ? "none" : String.join(", ", c.heldOut())));
-      o.println(String.format(Locale.ROOT, "  %-34s %12s %12s %8s", "", "seen (" + (24 - held) + ")", "held out (" + held + ")", "chance"));
-      zeroShot(o, "one prompt (\"" + Scenes.colourPrompt(Scenes.Colour.RED) + "\")", "colour", e.prompt().colourSeen(), e.prompt().colourHeldOut(), 6);
-      zeroShot(o, "one prompt (\"" + Scenes.shapePrompt(Scenes.Shape.CIRCLE) + "\")", "shape", e.prompt().shapeSeen(), e.prompt().shapeHeldOut(), 4);
-      zeroShot(o, "ensemble of " + ClipTraining.colourPrompts(Scenes.Colour.RED).size() + " prompts", "colour", e.ensemble().colourSeen(), e.ensemble().colourHeldOut(), 6);
-      zeroShot(o, "ensemble of " + ClipTraining.shapePrompts(Scenes.Shape.CIRCLE).size() + " prompts", "shape", e.ensemble().shapeSeen(), e.ensemble().shapeHeldOut(), 4);
+      o.println(String.format(Locale.ROOT, "  %-34s %12s %12s %8s", "", "seen (" + (Scenes.Colour.values().length * Scenes.Shape.values().length - held) + ")", "held out (" + held + ")", "chance"));
+      zeroShot(o, "one prompt (\"" + Scenes.colourPrompt(Scenes.Colour.RED) + "\")", "colour", e.prompt().colourSeen(), e.prompt().colourHeldOut(), Scenes.Colour.values().length);
+      zeroShot(o, "one prompt (\"" + Scenes.shapePrompt(Scenes.Shape.CIRCLE) + "\")", "shape", e.prompt().shapeSeen(), e.prompt().shapeHeldOut(), Scenes.Shape.values().length);
+      zeroShot(o, "ensemble of " + ClipTraining.colourPrompts(Scenes.Colour.RED).size() + " prompts", "colour", e.ensemble().colourSeen(), e.ensemble().colourHeldOut(), Scenes.Colour.values().length);
+      zeroShot(o, "ensemble of " + ClipTraining.shapePrompts(Scenes.Shape.CIRCLE).size() + " prompts", "shape", e.ensemble().shapeSeen(), e.ensemble().shapeHeldOut(), Scenes.Shape.values().length);
       StringBuilder each = new StringBuilder("  each held-out combination, colour / shape (one prompt; ensemble):");
       for (String h : c.heldOut()) {
         String key = h.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
@@ -407,8 +407,8 @@ final class ClipCommand implements Callable<Integer> {
       new LinePlot("Zero-shot accuracy on single shapes (prompt ensembles)", "epoch", "accuracy").add("colour, seen combinations", x, zs[0], 0, false)
           .add("colour, held-out combinations", x, zs[1], 0, true).add("shape, seen combinations", x, zs[2], 1, false)
           .add("shape, held-out combinations", x, zs[3], 1, true)
-          .add("colour chance", new double[] {x[0], x[n - 1]}, new double[] {1 / 6.0, 1 / 6.0}, 7, true)
-          .add("shape chance", new double[] {x[0], x[n - 1]}, new double[] {0.25, 0.25}, 6, true).write(run.file("zero_shot.png"));
+          .add("colour chance", new double[] {x[0], x[n - 1]}, new double[] {1.0 / Scenes.Colour.values().length, 1.0 / Scenes.Colour.values().length}, 7, true)
+          .add("shape chance", new double[] {x[0], x[n - 1]}, new double[] {1.0 / Scenes.Shape.values().length, 1.0 / Scenes.Shape.values().length}, 6, true).write(run.file("zero_shot.png"));
     }
   }
 }

@@ -44,7 +44,11 @@ public final class Scenes {
     BLUE(0x40, 0x60, 0xF0),
     YELLOW(0xF0, 0xE0, 0x30),
     PURPLE(0xA0, 0x40, 0xD0),
-    WHITE(0xF0, 0xF0, 0xF0);
+    WHITE(0xF0, 0xF0, 0xF0),
+    ORANGE(0xF0, 0x90, 0x20),
+    PINK(0xF8, 0x98, 0xC8),
+    CYAN(0x30, 0xD8, 0xE0),
+    BROWN(0xA0, 0x68, 0x30);
 
     final int r;
     final int g;
@@ -94,9 +98,15 @@ public final class Scenes {
    * {@code count} scenes of one to three shapes whose (colour, shape) is never in {@code avoid}.
    */
   public List<Scene> generate(int count, long seed, Set<Combination> avoid) {
+    List<Scene> out = new ArrayList<>(count);
+    generate(count, seed, avoid, out::add);
+    return out;
+  }
+
+  /** The scenes of {@link #generate(int, long, Set)} one at a time, so that they need not all be held. */
+  public void generate(int count, long seed, Set<Combination> avoid, java.util.function.Consumer<Scene> sink) {
     if (avoid.size() >= Colour.values().length * Shape.values().length) throw new IllegalArgumentException("every combination is avoided");
     SplittableRandom random = new SplittableRandom(seed);
-    List<Scene> out = new ArrayList<>(count);
     for (int n = 0; n < count; n++) {
       int shapes = 1 + random.nextInt(3);
       List<Item> items = new ArrayList<>();
@@ -104,9 +114,8 @@ public final class Scenes {
         Item it = item(random, items);
         if (it != null && !avoid.contains(new Combination(it.colour(), it.shape()))) items.add(it);
       }
-      out.add(scene(items, caption(items, random)));
+      sink.accept(scene(items, caption(items, random)));
     }
-    return out;
   }
 
   /** One scene of a single shape of the given colour and shape (size and place random), captioned. */
@@ -127,7 +136,7 @@ public final class Scenes {
     double y = r + random.nextDouble() * (1 - 2 * r);
     for (Item o : others) {
       double d = Math.hypot(o.x() - x, o.y() - y);
-      if (d < r + radius(o.large()) + 0.02) return null;
+      if (d < 1.2 * (r + radius(o.large())) + 0.02) return null; // room for a square's corners
     }
     return new Item(Shape.values()[random.nextInt(Shape.values().length)], Colour.values()[random.nextInt(Colour.values().length)], large, x, y);
   }
@@ -299,7 +308,7 @@ public final class Scenes {
       switch (it.shape()) {
         case CIRCLE -> g.fillOval(cx - d / 2, cy - d / 2, d, d);
         case SQUARE -> {
-          int s = (int) Math.round(2 * r * 0.85);
+          int s = d; // the full box: its corners set it apart from a circle even at 32 pixels
           g.fillRect(cx - s / 2, cy - s / 2, s, s);
         }
         case TRIANGLE -> g.fillPolygon(new Polygon(new int[] {cx, cx - d / 2, cx + d / 2}, new int[] {cy - d / 2, cy + d / 2, cy + d / 2}, 3));
