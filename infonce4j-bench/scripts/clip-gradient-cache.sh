@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # CLIP's gradient caching against the plain step, each in its own process (peak memory is per process):
 # the same initialisation and batch, the gradients compared value by value.
-#   infonce4j-bench/scripts/clip-gradient-cache.sh [BATCH] [CHUNK] [THREADS]
+#   infonce4j-bench/scripts/clip-gradient-cache.sh [BATCH] [CHUNK] [THREADS] [LOSS: full|core, for the cached step]
 set -euo pipefail
 BATCH=${1:-1024}
 CHUNK=${2:-128}
 THREADS=${3:-2}
+LOSS=${4:-full}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-echo "commit $(git -C "$ROOT" rev-parse --short HEAD), batch $BATCH, chunk $CHUNK, $THREADS threads"
+echo "commit $(git -C "$ROOT" rev-parse --short HEAD), batch $BATCH, chunk $CHUNK, $THREADS threads, cached step's loss: $LOSS"
 "$ROOT/infonce4j" bench-clip-cache --batch "$BATCH" --chunk 0 --threads "$THREADS" --grad-out "$OUT/plain.npy" | tee "$OUT/plain.json"
-"$ROOT/infonce4j" bench-clip-cache --batch "$BATCH" --chunk "$CHUNK" --threads "$THREADS" --grad-out "$OUT/cached.npy" | tee "$OUT/cached.json"
+"$ROOT/infonce4j" bench-clip-cache --batch "$BATCH" --chunk "$CHUNK" --loss "$LOSS" --threads "$THREADS" --grad-out "$OUT/cached.npy" | tee "$OUT/cached.json"
 /usr/bin/python3 - "$OUT" <<'PY'
 import json, sys
 import numpy as np

@@ -40,6 +40,10 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: all processors).")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--loss", paramLabel = "full|core",
+      description = "The loss in the autograd graph (N x N logits) or from the core engine, tile by tile (default: full).")
+  String loss = "full";
+
   @Option(names = "--grad-out", paramLabel = "FILE", description = "Where to write the gradients (.npy, float32).")
   Path gradOut;
 
@@ -47,13 +51,14 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DjlEnvironment.start(threads);
     long before = peakRssKb();
-    ClipTraining.StepGradients g = ClipTraining.benchmarkStep(batch, chunk, side, width, seed);
+    ClipTraining.StepGradients g = ClipTraining.benchmarkStep(batch, chunk, side, width, seed, ClipTraining.LossEngine.parse(loss));
     long after = peakRssKb();
     if (gradOut != null) Npy.writeFloat32(gradOut, new int[] {g.gradients().length}, g.gradients());
     Map<String, Object> m = Json.object();
     m.put("mode", chunk > 0 ? "cached" : "plain");
     m.put("batch", batch);
     m.put("chunk", chunk);
+    m.put("loss_engine", loss);
     m.put("loss", g.loss());
     m.put("seconds", g.seconds());
     m.put("peak_rss_mb_before_step", before / 1024.0);

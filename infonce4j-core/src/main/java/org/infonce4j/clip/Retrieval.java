@@ -6,7 +6,9 @@ import java.util.function.BiPredicate;
  * Retrieval recall@k over a pool, with the two numbers that make it readable: chance (k / pool) and
  * the ceiling, the best any model can reach when some candidates are indistinguishable from the right
  * one by the query (two scenes the caption describes equally well). With {@code s} candidates the
- * query cannot tell apart, the best expected recall@k is {@code min(1, k / s)}.
+ * query cannot tell apart, the best expected recall@k is {@code min(1, k / s)}. Candidates with
+ * exactly the right one's similarity (identical captions) are ties, broken at random: recall counts
+ * the chance that the right one lands in the top k.
  */
 public final class Retrieval {
 
@@ -41,14 +43,17 @@ public final class Retrieval {
       if (own < 0 || own >= candidates) throw new IllegalArgumentException("query " + q + ": target " + own + " outside 0.." + (candidates - 1));
       float s = sim[q * candidates + own];
       int better = 0;
+      int tied = 0; // identical captions embed identically: a tie is broken at random, not in the model's favour
       int alike = 0;
       for (int c = 0; c < candidates; c++) {
         if (c == own) continue;
-        if (sim[q * candidates + c] > s) better++;
+        float x = sim[q * candidates + c];
+        if (x > s) better++;
+        else if (x == s) tied++;
         if (matches.test(q, c)) alike++;
       }
       for (int i = 0; i < ks.length; i++) {
-        if (better < ks[i]) hits[i]++;
+        hits[i] += Math.max(0, Math.min(1, (ks[i] - better) / (double) (tied + 1))); // P(rank < k) with ties in random order
         best[i] += Math.min(1.0, ks[i] / (double) (alike + 1));
       }
     }

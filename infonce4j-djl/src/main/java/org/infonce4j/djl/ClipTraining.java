@@ -757,20 +757,21 @@ public final class ClipTraining {
   /**
    * One training step on {@code b} generated scenes ({@code side} pixels, captions of up to 16
    * tokens), plain ({@code chunk} = 0) or gradient-cached in chunks of {@code chunk}, from a model
-   * initialised with {@code seed}: what the gradient-caching benchmark compares (run each mode in its
-   * own process to compare peak memory).
+   * initialised with {@code seed}, the loss in the graph or from the core engine: what the
+   * gradient-caching benchmark compares (run each mode in its own process to compare peak memory).
    */
-  public static StepGradients benchmarkStep(int b, int chunk, int side, int width, long seed) {
+  public static StepGradients benchmarkStep(int b, int chunk, int side, int width, long seed, LossEngine engine) {
     List<Scenes.Scene> scenes = new Scenes(side).generate(b, seed, Set.of());
     List<String> texts = scenes.stream().map(Scenes.Scene::caption).toList();
     Tokenizer tok = Tokenizer.build(texts, 1);
     Pairs data = Pairs.of(scenes.stream().map(Scenes.Scene::pixels).toList(), texts, tok, side, 16);
     float[] images = data.images(identity(b), 0, b);
     Config c = new Config(null, b, side, 16, 0, 0, List.of(), 1, b, 1e-3, 0, 0, width, 128, 64, 0.07, 0, LossEngine.FULL, 1, 0, seed, 1);
-    try (ClipModel model = model(c, tok.size())) {
+    try (ClipModel model = model(c, tok.size()); InfoNce core = engine == LossEngine.CORE ? InfoNce.create(2) : null) {
+      StepLoss fn = engine == LossEngine.CORE ? (i, t, s) -> InfoNceLoss.clipViaCore(core, i, t, s) : InfoNceLoss::clip;
       long t0 = System.nanoTime();
-      float loss = chunk > 0 ? cachedStep(model, InfoNceLoss::clip, images, data.tokens(), data.lengths(), b, chunk, data)
-          : plainStep(model, InfoNceLoss::clip, images, data.tokens(), data.lengths(), b, data);
+      float loss = chunk > 0 ? cachedStep(model, fn, images, data.tokens(), data.lengths(), b, chunk, data)
+          : plainStep(model, fn, images, data.tokens(), data.lengths(), b, data);
       double seconds = (System.nanoTime() - t0) / 1e9;
       List<float[]> parts = new ArrayList<>();
       int total = 0;
