@@ -71,10 +71,10 @@ final class ClipCommand implements Callable<Integer> {
     Double partial;
 
     @Option(names = "--grey", paramLabel = "G",
-        description = "Share of training pairs shown as greyscale images with captions without colours, so shape is learned apart from colour (default: 0).")
+        description = "Share of training pairs shown as greyscale images with captions without colours, so shape is learned apart from colour (default: 0.2).")
     Double grey;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 6).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 8).")
     Integer epochs;
 
     @Option(names = "--batch", paramLabel = "N", description = "Pairs per step; batch - 1 negatives per image and per caption (default: 256).")
