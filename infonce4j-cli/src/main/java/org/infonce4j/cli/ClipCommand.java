@@ -146,6 +146,9 @@ final class ClipCommand implements Callable<Integer> {
       PrintWriter o = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       ClipTraining.Config c = config();
+      if (pairs != null && (scenes != null || heldOut != null || partial != null || grey != null || zeroShot != null)) {
+        throw new IllegalArgumentException("--scenes, --held-out, --partial, --grey and --zero-shot belong to generated scenes, not to --pairs");
+      }
       Path dir = out != null ? out : ImageRecipe.defaultRunDir("clip", resume);
       DjlEnvironment.start(c.threads());
       RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
@@ -182,7 +185,7 @@ final class ClipCommand implements Callable<Integer> {
         o.println(String.format(Locale.ROOT, "trained %d epochs in %.1f min of training steps (%s)", t.epochs().size(), minutes, DjlEnvironment.description()));
         report(o, c, data, t.epochs().get(t.epochs().size() - 1).eval(), t.epochs());
         writeReport(run, c, data, t.epochs());
-        o.println("report: " + run.file("metrics.json") + ", " + run.file("recall.png") + (c.pairs() == null ? ", " + run.file("zero_shot.png") : "") + ", "
+        o.println("report: " + run.file("metrics.json") + ", " + run.file("recall.png") + (c.pairs() == null && c.zeroShot() > 0 ? ", " + run.file("zero_shot.png") : "") + ", "
             + run.file("temperature.png") + ", " + run.file("loss.png"));
       }
       o.flush();

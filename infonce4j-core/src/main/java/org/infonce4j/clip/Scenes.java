@@ -136,7 +136,7 @@ public final class Scenes {
     double y = r + random.nextDouble() * (1 - 2 * r);
     for (Item o : others) {
       double d = Math.hypot(o.x() - x, o.y() - y);
-      if (d < 1.2 * (r + radius(o.large())) + 0.02) return null; // room for a square's corners
+      if (d < 1.2 * (r + radius(o.large())) + 0.02) return null; // circles never touch; a square's corner (r sqrt 2 out) may
     }
     return new Item(Shape.values()[random.nextInt(Shape.values().length)], Colour.values()[random.nextInt(Colour.values().length)], large, x, y);
   }

@@ -63,8 +63,20 @@ class ClipDataTest {
     assertTrue(Scenes.describes(List.of(left), "a photo of a small red circle in the bottom left"));
     assertTrue(!Scenes.describes(List.of(left), "a photo of a large red circle in the bottom left"), "size matters");
     assertTrue(!Scenes.describes(List.of(left), "a photo of a small red circle at the top"), "place matters");
-    String partial = Scenes.partialCaption(List.of(left), new SplittableRandom(1));
-    assertTrue(partial.startsWith("a photo of a ") && !partial.equals("a photo of a small red circle"), partial);
+    SplittableRandom r = new SplittableRandom(1);
+    for (int i = 0; i < 20; i++) {
+      String partial = Scenes.partialCaption(List.of(left), r);
+      assertTrue(partial.startsWith("a photo of a ") && !(partial.contains("small") && partial.contains("red") && partial.contains("circle")),
+          "a partial caption leaves an attribute out: " + partial);
+      String colourless = Scenes.colourlessCaption(List.of(left), r);
+      assertTrue(colourless.contains("small circle") && Scenes.describes(List.of(left), colourless.replace("small circle", "small red circle")),
+          "the colourless caption is a caption of the scene without its colour: " + colourless);
+      for (Colour c : Colour.values()) assertTrue(!colourless.contains(c.word()), colourless);
+    }
+    float[] px = new Scenes(16).single(Colour.RED, Shape.SQUARE, new SplittableRandom(4)).pixels();
+    Scenes.greyscale(px, 0, 16);
+    for (int i = 0; i < 256; i++) assertTrue(px[i] == px[256 + i] && px[i] == px[512 + i], "grey: the three channels agree");
+    assertArrayEquals(px, Images.channelsFirst(Images.fromChannelsFirst(px, 16)), 0.5f / 255 + 1e-6f, "pixels survive a round trip through an 8-bit image");
     assertEquals("a photo of a red shape", Scenes.colourPrompt(Colour.RED));
     assertEquals("a photo of a cross", Scenes.shapePrompt(Shape.CROSS));
   }

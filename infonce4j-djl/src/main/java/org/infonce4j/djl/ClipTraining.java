@@ -101,7 +101,7 @@ public final class ClipTraining {
       double weightDecay, int warmup, int width, int hidden, int embed, double temperature, int chunk, LossEngine loss, int pool, int zeroShot, long seed, int threads) {
 
     public Config {
-      heldOut = List.copyOf(heldOut);
+      heldOut = List.copyOf(new java.util.LinkedHashSet<>(heldOut.stream().map(h -> h.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")).toList()));
       positive("scenes", scenes);
       positive("tokens", tokens);
       positive("epochs", epochs);
@@ -120,6 +120,10 @@ public final class ClipTraining {
       if (warmup < 0 || chunk < 0 || zeroShot < 0) throw new IllegalArgumentException("warmup, chunk and zero-shot count must be non-negative");
       if (chunk >= batch) throw new IllegalArgumentException("gradient-caching chunk (" + chunk + ") must be smaller than the batch (" + batch + ")");
       combinations(heldOut); // validates
+      if ((long) scenes * 3 * side * side > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(scenes + " scenes of " + side + " pixels are more than one array holds (2^31 bytes); use fewer --scenes or a smaller --side");
+      }
+      if ((long) pool * pool > Integer.MAX_VALUE) throw new IllegalArgumentException("pool must be at most 46340 (its similarity matrix is pool x pool), got " + pool);
     }
 
     private static void positive(String name, int v) {
@@ -173,19 +177,21 @@ public final class ClipTraining {
       if (!"clip".equals(m.get("recipe"))) throw new IllegalArgumentException("not a CLIP run (recipe " + m.get("recipe") + ")");
       String p = (String) m.get("pairs");
       List<String> held = new ArrayList<>();
-      for (Object o : (List<?>) m.get("held_out")) held.add((String) o);
-      return new Config("scenes".equals(p) ? null : p, integer(m, "scenes"), integer(m, "side"), integer(m, "tokens"), number(m, "partial"), number(m, "grey"), held,
-          integer(m, "epochs"), integer(m, "batch"), number(m, "lr"), number(m, "weight_decay"), integer(m, "warmup"), integer(m, "width"),
-          integer(m, "hidden"), integer(m, "embed"), number(m, "temperature"), integer(m, "chunk"), LossEngine.parse((String) m.get("loss")), integer(m, "pool"),
-          integer(m, "zero_shot"), ((Number) m.get("seed")).longValue(), integer(m, "threads"));
+      if (!(m.get("held_out") instanceof List<?> list)) throw new IllegalArgumentException("the run's settings have no list 'held_out' (a run of another version?)");
+      for (Object o : list) held.add((String) o);
+      return new Config("scenes".equals(p) ? null : p, integer(m, "scenes"), integer(m, "side"), integer(m, "tokens"), number(m, "partial").doubleValue(), number(m, "grey").doubleValue(), held,
+          integer(m, "epochs"), integer(m, "batch"), number(m, "lr").doubleValue(), number(m, "weight_decay").doubleValue(), integer(m, "warmup"), integer(m, "width"),
+          integer(m, "hidden"), integer(m, "embed"), number(m, "temperature").doubleValue(), integer(m, "chunk"), LossEngine.parse((String) m.get("loss")), integer(m, "pool"),
+          integer(m, "zero_shot"), number(m, "seed").longValue(), integer(m, "threads"));
     }
 
     private static int integer(Map<String, Object> m, String k) {
-      return ((Number) m.get(k)).intValue();
+      return number(m, k).intValue();
     }
 
-    private static double number(Map<String, Object> m, String k) {
-      return ((Number) m.get(k)).doubleValue();
+    private static Number number(Map<String, Object> m, String k) {
+      if (!(m.get(k) instanceof Number n)) throw new IllegalArgumentException("the run's settings have no number '" + k + "' (a run of another version?)");
+      return n;
     }
   }
 
@@ -265,7 +271,8 @@ public final class ClipTraining {
     final Pairs colourless; // captions without colours, for greyscale views; null without them
     final Pairs pool;
     final List<String> poolCaptions;
-    final List<Set<String>> poolDescriptions; // per pool image: every caption that describes it
+    final List<String> poolKeys; // each pool caption as the model reads it: its token ids, cut
+    final List<Set<String>> poolDescriptions; // per pool image: every caption that describes it, as token ids
     final Pairs zeroShot; // null for a TSV
     final int[] zeroColour;
     final int[] zeroShape;
@@ -279,7 +286,12 @@ public final class ClipTraining {
       this.colourless = colourless;
       this.pool = pool;
       this.poolCaptions = poolCaptions;
-      this.poolDescriptions = poolDescriptions;
+      this.poolKeys = poolCaptions.stream().map(x -> key(tokenizer, x, pool.t())).toList();
+      this.poolDescriptions = poolDescriptions.stream().map(set -> {
+        Set<String> keys = new HashSet<>();
+        for (String x : set) keys.add(key(tokenizer, x, pool.t()));
+        return keys;
+      }).toList();
       this.zeroShot = zeroShot;
       this.zeroColour = zeroColour;
       this.zeroShape = zeroShape;
@@ -288,6 +300,17 @@ public final class ClipTraining {
 
     public Tokenizer tokenizer() {
       return tokenizer;
+    }
+
+    /**
+     * A caption as the model reads it (its token ids cut at {@code t}): captions that differ only in
+     * case, punctuation, unknown words or past the cut are the same to it, so they count alike in the
+     * recall ceiling.
+     */
+    static String key(Tokenizer tok, String caption, int t) {
+      int[] ids = new int[t];
+      int n = tok.encode(caption, t, ids, 0);
+      return Arrays.toString(Arrays.copyOf(ids, n));
     }
 
     /** Training pairs (0 when loaded for evaluation). */
@@ -368,7 +391,7 @@ public final class ClipTraining {
           }
         }
       }
-      Pairs zero = Pairs.of(zImages, null, tok, c.side(), c.tokens());
+      Pairs zero = c.zeroShot() == 0 ? null : Pairs.of(zImages, null, tok, c.side(), c.tokens()); // --zero-shot 0: none
       return new Data(tok, train, partial, colourless, pool, poolCaptions, descriptions, zero, colour, shape, heldOut);
     }
 
@@ -577,6 +600,10 @@ public final class ClipTraining {
           if (data.partial != null || data.colourless != null) mixViews(data, c, order, from, images, captions, lengths, pick);
           float l = c.chunk() > 0 ? cachedStep(model, lossFn, images, captions, lengths, c.batch(), c.chunk(), data.train)
               : plainStep(model, lossFn, images, captions, lengths, c.batch(), data.train);
+          if (!Float.isFinite(l)) {
+            throw new IllegalStateException("the loss became " + l + " at epoch " + e + ", step " + (s + 1) + "; the run's last checkpoint is epoch " + (e - 1)
+                + " (a lower --lr may help; --resume continues from it)");
+          }
           long global = (long) (e - 1) * steps + s;
           lr = Optimizer.cosineWithWarmup((float) c.lr(), global, c.warmup(), (long) c.epochs() * steps);
           opt.step(lr);
@@ -847,8 +874,8 @@ public final class ClipTraining {
       }
     }
     int[] target = identity(n);
-    Retrieval.Recall tr = Retrieval.recall(t2i, n, n, target, KS, (q, c) -> d.poolDescriptions.get(c).contains(d.poolCaptions.get(q)));
-    Retrieval.Recall ir = Retrieval.recall(i2t, n, n, target, KS, (q, c) -> d.poolDescriptions.get(q).contains(d.poolCaptions.get(c)));
+    Retrieval.Recall tr = Retrieval.recall(t2i, n, n, target, KS, (q, c) -> d.poolDescriptions.get(c).contains(d.poolKeys.get(q)));
+    Retrieval.Recall ir = Retrieval.recall(i2t, n, n, target, KS, (q, c) -> d.poolDescriptions.get(q).contains(d.poolKeys.get(c)));
     if (d.zeroShot == null) return new Evaluation(tr, ir, null, null);
     float[] z = imageEmbeddings(model, d.zeroShot);
     List<List<String>> colourSingle = new ArrayList<>();

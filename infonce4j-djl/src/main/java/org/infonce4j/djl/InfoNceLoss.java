@@ -95,7 +95,9 @@ public final class InfoNceLoss extends Loss {
    * @param logScale 1 element: log(1 / tau)
    */
   public static NDArray clip(NDArray image, NDArray text, NDArray logScale) {
-    NDArray logits = image.normalize(2, 1).matMul(text.normalize(2, 1).transpose()).mul(logScale.exp()); // N x N
+    NDArray scale = logScale.exp();
+    scale.attach(image.getManager()); // not the model's manager, which would keep one scalar per step
+    NDArray logits = image.normalize(2, 1).matMul(text.normalize(2, 1).transpose()).mul(scale); // N x N
     return diagonalCrossEntropy(logits).add(diagonalCrossEntropy(logits.transpose())).div(2);
   }
 
@@ -111,8 +113,15 @@ public final class InfoNceLoss extends Loss {
     NDManager m = image.getManager();
     NDArray surrogate = image.mul(m.create(r.anchorGrad().data(), image.getShape())).sum()
         .add(text.mul(m.create(r.candidateGrad().data(), text.getShape())).sum())
-        .add(logScale.mul((float) r.logitScaleGrad()).sum());
+        .add(scaleTerm(logScale, (float) r.logitScaleGrad(), m));
     return surrogate.sub(surrogate.stopGradient()).add((float) r.loss());
+  }
+
+  /** {@code sum(logScale * grad)} in the batch's manager {@code m}, not the model's. */
+  private static NDArray scaleTerm(NDArray logScale, float grad, NDManager m) {
+    NDArray t = logScale.mul(grad);
+    t.attach(m);
+    return t.sum();
   }
 
   /** Clamps a learned log logit scale at {@link #MAX_LOG_SCALE}, in place; returns the value after. */
