@@ -386,7 +386,7 @@ final class ClipCommand implements Callable<Integer> {
     }
     Retrieval.Recall last = epochs.get(n - 1).eval().textToImage();
     LinePlot recall = new LinePlot("Held-out retrieval (pool of " + d.poolSize() + ")", "epoch", "recall");
-    int[] ks = {1, 5, 10};
+    int[] ks = last.ks(); // the cut-offs the evaluation computed (recall arrays below are indexed alike)
     for (int k = 0; k < 3; k++) {
       recall.add("text->image R@" + ks[k], x, t2i[k], k, false).add("image->text R@" + ks[k], x, i2t[k], k, true);
     }

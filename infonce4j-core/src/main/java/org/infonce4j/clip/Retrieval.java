@@ -13,13 +13,7 @@ import java.util.function.BiPredicate;
 public final class Retrieval {
 
   /** Recall@k for each k, with chance and the ceiling at the same k. */
-  public record Recall(int[] ks, double[] recall, double[] chance, double[] ceiling) {
-    /** The recall at {@code k} (one of {@link #ks}). */
-    public double at(int k) {
-      for (int i = 0; i < ks.length; i++) if (ks[i] == k) return recall[i];
-      throw new IllegalArgumentException("recall@" + k + " was not computed (ks " + java.util.Arrays.toString(ks) + ")");
-    }
-  }
+  public record Recall(int[] ks, double[] recall, double[] chance, double[] ceiling) {}
 
   private Retrieval() {}
 
