@@ -8,8 +8,8 @@ import java.util.Locale;
  * there {@code threads()} is the number of hogwild workers inside each Spark task and
  * {@code alpha()} the learning rate of the whole run, as for one process.
  *
- * @param roundsPerEpoch synchronisations per epoch, at least 1 (default 16): each partition's
- *                       sentences are dealt into this many sub-shards, and every round each
+ * @param roundsPerEpoch synchronisations per epoch, at least 1 (default 32): each partition's
+ *                       sentences are cut into this many contiguous sub-shards, and every round each
  *                       partition trains one sub-shard from the freshly combined weights. More
  *                       rounds keep the partitions' copies closer together at the cost of one
  *                       broadcast and one reduction per round.
@@ -17,17 +17,17 @@ import java.util.Locale;
  *                       default parallelism. The input is repartitioned when its partition count
  *                       differs.
  * @param combine        how the partitions' updates become the next weights (default
- *                       {@link Combine#TOUCHED_AVERAGE})
+ *                       {@link Combine#AVERAGE})
  * @param rateScale      each partition trains at {@code alpha x rateScale}; 0 (default) picks it:
  *                       the number of partitions for the averaging combines, 1 for {@link Combine#SUM}
  */
 public record DistributedConfig(int roundsPerEpoch, int partitions, Combine combine, double rateScale) {
 
   /** The default of {@link #roundsPerEpoch()}. */
-  public static final int DEFAULT_ROUNDS_PER_EPOCH = 16;
+  public static final int DEFAULT_ROUNDS_PER_EPOCH = 32;
 
   /** The default of {@link #combine()}, as {@link Combine#parse} reads it. */
-  public static final String DEFAULT_COMBINE = "touched-average";
+  public static final String DEFAULT_COMBINE = "average";
 
   /** Rows of a matrix per piece of a partition's update. */
   static final int BLOCK_ROWS = 4096;
@@ -86,7 +86,7 @@ public record DistributedConfig(int roundsPerEpoch, int partitions, Combine comb
     }
   }
 
-  /** 16 rounds per epoch, Spark's default parallelism, {@link Combine#TOUCHED_AVERAGE}, automatic rate scale. */
+  /** 32 rounds per epoch, Spark's default parallelism, {@link Combine#AVERAGE}, automatic rate scale. */
   public static DistributedConfig defaults() {
     return new DistributedConfig(DEFAULT_ROUNDS_PER_EPOCH, 0, Combine.parse(DEFAULT_COMBINE), 0);
   }

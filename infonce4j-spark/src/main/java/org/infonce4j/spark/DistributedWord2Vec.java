@@ -35,8 +35,8 @@ import scala.Tuple2;
  * <ol>
  *   <li>the vocabulary is counted on the executors ({@link DistributedVocabulary}), collected and
  *       broadcast;</li>
- *   <li>each partition is encoded once into word ids (core's {@code IdSentences}), dealt into one
- *       sub-shard per round of an epoch, and cached;</li>
+ *   <li>each partition is encoded once into word ids (core's {@code IdSentences}), cut into one
+ *       sub-shard per round of an epoch (contiguous runs of its lines, in order), and cached;</li>
  *   <li>then {@code epochs x roundsPerEpoch} rounds: the driver broadcasts the current weights,
  *       every partition trains its own copy on that round's sub-shard with
  *       {@link Word2Vec#trainShard} ({@code threads} hogwild workers inside the task, the learning
@@ -298,7 +298,7 @@ public final class DistributedWord2Vec {
         taskSeconds += sum.taskSeconds / partitions;
         if (!global.finite()) {
           throw new IllegalStateException("training diverged in round " + (g + 1) + ": the weights hold NaN or infinity; lower the "
-              + "learning rate" + (combine == DistributedConfig.Combine.SUM ? " or combine with touched-average" : ""));
+              + "learning rate" + (combine == DistributedConfig.Combine.SUM ? " or combine with average" : ""));
         }
         if (DEBUG) {
           System.err.printf(java.util.Locale.ROOT, "round %d: broadcast %.3f s, job %.3f s (tasks train %.3f s), apply %.3f s, %.1f MB%n",

@@ -78,9 +78,10 @@ final class LocalCorpus {
   }
 
   /**
-   * Encodes the lines into {@code rounds} sub-shards of about equal tokens: every line goes to the
-   * sub-shard with the fewest tokens so far (the first of them on ties). Words outside
-   * {@code vocab} are dropped, long lines cut into sentences of {@code maxSentence} words.
+   * Encodes the lines into {@code rounds} sub-shards of about equal tokens, each a contiguous run of
+   * the partition's lines in their order (a line goes to the sub-shard its first token falls in), so
+   * the rounds read the text in the order one process would. Words outside {@code vocab} are
+   * dropped, long lines cut into sentences of {@code maxSentence} words.
    */
   ShardSet encode(Vocabulary vocab, int maxSentence, int rounds) {
     IdSentences.Builder[] builders = new IdSentences.Builder[rounds];
@@ -92,20 +93,14 @@ final class LocalCorpus {
     for (int i = 0; i < words.length; i++) {
       kept[i] = vocab.index(words[i]) >= 0;
     }
-    long[] filled = new long[rounds]; // tokens (before the vocabulary filter) dealt to each sub-shard
     List<String> line = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < length; i++) {
       if (ids[i] != LINE_END) {
         continue;
       }
-      int best = 0;
-      for (int r = 1; r < rounds; r++) {
-        if (filled[r] < filled[best]) {
-          best = r;
-        }
-      }
-      filled[best] += i - start;
+      // positions count tokens and line ends alike; the line's first position picks its sub-shard
+      int best = (int) Math.min(rounds - 1, (long) start * rounds / length);
       line.clear();
       for (int k = start; k < i; k++) {
         if (kept[ids[k]]) {

@@ -3,8 +3,8 @@ package org.infonce4j.spark;
 import org.infonce4j.word2vec.IdSentences;
 
 /**
- * One partition's sentences, encoded once as word ids and dealt (by line) into one sub-shard per
- * round of an epoch ({@link LocalCorpus#encode}). Cached on the executors (deserialised, never serialised: a
+ * One partition's sentences, encoded once as word ids and cut (at line ends) into one contiguous
+ * sub-shard per round of an epoch ({@link LocalCorpus#encode}). Cached on the executors (deserialised, never serialised: a
  * partition evicted from memory is encoded again from its lineage).
  */
 final class ShardSet {

@@ -30,8 +30,8 @@ import org.infonce4j.word2vec.Word2VecConfig;
  * windowSize, minCount, maxIter, stepSize, seed, numPartitions, maxSentenceLength, inputCol,
  * outputCol); defaults are core's (word2vec's): vectorSize 100, windowSize 5, negative 5,
  * sample 1e-3, minCount 5, maxIter (epochs) 5, stepSize 0.025 (0.05 for CBOW when not set),
- * nsExponent 0.75; and {@link DistributedConfig#defaults()}: one thread per task, 16 rounds per epoch,
- * touched-average; inputCol "value", outputCol "vector".
+ * nsExponent 0.75; and {@link DistributedConfig#defaults()}: one thread per task, 32 rounds per epoch,
+ * average; inputCol "value", outputCol "vector".
  */
 public final class SparkWord2Vec extends Estimator<SparkWord2VecModel> {
   private static final long serialVersionUID = 1L;

@@ -23,7 +23,8 @@ import org.infonce4j.word2vec.WordVectorsFormat;
  * the analogy evaluation's restriction to the most frequent words expects) and a JSON line with
  * the timing.
  *
- * <p>{@code MllibWord2Vec MASTER CORPUS OUTPUT PARTITIONS DIM WINDOW ITERATIONS MIN_COUNT}
+ * <p>{@code MllibWord2Vec MASTER CORPUS OUTPUT PARTITIONS DIM WINDOW ITERATIONS MIN_COUNT [SEED]} (seed 1 when
+ * not given)
  */
 public final class MllibWord2Vec {
 
@@ -38,6 +39,7 @@ public final class MllibWord2Vec {
     int window = Integer.parseInt(args[5]);
     int iterations = Integer.parseInt(args[6]);
     int minCount = Integer.parseInt(args[7]);
+    long seed = args.length > 8 ? Long.parseLong(args[8]) : 1;
     SparkRuntime.quietLogging();
     SparkSession spark = SparkRuntime.session(master, "mllib word2vec");
     try {
@@ -47,7 +49,7 @@ public final class MllibWord2Vec {
           .select(functions.filter(functions.split(functions.col("value"), "[ \\t\\n\\r\\f\\u000b]+"), s -> s.notEqual(""))
               .as("tokens"));
       Word2Vec w2v = new Word2Vec().setInputCol("tokens").setOutputCol("vector").setVectorSize(dim).setWindowSize(window)
-          .setMaxIter(iterations).setMinCount(minCount).setNumPartitions(partitions).setStepSize(0.025).setSeed(1)
+          .setMaxIter(iterations).setMinCount(minCount).setNumPartitions(partitions).setStepSize(0.025).setSeed(seed)
           .setMaxSentenceLength(10_000);
       Word2VecModel model = w2v.fit(tokens);
       long t1 = System.nanoTime();
@@ -75,6 +77,7 @@ public final class MllibWord2Vec {
       o.put("fit_seconds", seconds);
       o.put("words_per_second", tokensInVocab * (double) iterations / seconds);
       o.put("partitions", partitions);
+      o.put("seed", seed);
       System.out.println(Json.write(o));
       System.err.printf(Locale.ROOT, "mllib: %d words, %.1f s%n", words.length, seconds);
     } finally {
