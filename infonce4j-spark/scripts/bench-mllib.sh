@@ -50,8 +50,9 @@ run() { # name, seed, vectors file, JSON file, command...
   t1=$(date +%s.%N)
   local secs fit wps acc rss
   secs=$(awk "BEGIN { print $t1 - $t0 }")
-  fit=$(python3 -c "import json,sys; d=json.load(open('$json')); print(d.get('fit_seconds') or d.get('total_seconds') or (d['vocab_seconds']+d['train_seconds']))")
-  wps=$(python3 -c "import json,sys; d=json.load(open('$json')); print(d['corpus_tokens'] / $fit)")
+  read -r fit wps < <(python3 -c "import json; d=json.load(open('$json'))
+f = d.get('fit_seconds') or d.get('total_seconds') or (d['vocab_seconds'] + d['train_seconds'])
+print(f, d['corpus_tokens'] / f)")
   rss=$(tail -n 1 "$out/$tag.rss")
   acc=$("$root/infonce4j" word2vec analogy --vectors "$vec" --questions "$questions" 2>/dev/null \
     | grep -m1 '"accuracy"' | sed 's/[^0-9.]//g')
@@ -61,6 +62,7 @@ run() { # name, seed, vectors file, JSON file, command...
     "$(awk "BEGIN { print 100 * $acc }")" "$(awk "BEGIN { print $rss / 1024 }")"
 }
 
+local_args=$(echo "$args" | sed -E 's/--(rounds-per-epoch|combine|partitions) [^ ]+//g') # the single machine's
 for seed in $seeds; do
   # shellcheck disable=SC2086
   run "spark-mllib Word2Vec" "$seed" "$out/mllib.txt" "$out/mllib-$seed.json" \
@@ -70,7 +72,6 @@ for seed in $seeds; do
   run "infonce4j on Spark" "$seed" "$out/spark.txt" "$out/spark-$seed.json" \
     "$root/infonce4j" word2vec train --spark "$master" --partitions "$partitions" --corpus "$corpus" --output "$out/spark.txt" \
     --dim 100 --window 5 --epochs 1 --min-count 5 --seed "$seed" $args
-  local_args=$(echo "$args" | sed -E 's/--(rounds-per-epoch|combine|partitions) [^ ]+//g')
   # shellcheck disable=SC2086
   run "infonce4j single machine" "$seed" "$out/local.txt" "$out/local-$seed.json" \
     "$root/infonce4j" word2vec train --threads "$threads" --corpus "$corpus" --output "$out/local.txt" \

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.infonce4j.word2vec.IdSentences;
@@ -13,14 +14,17 @@ import org.junit.jupiter.api.Test;
 /** How one partition's text is cut into the sub-shards of the rounds (no Spark needed). */
 class LocalCorpusTest {
 
-  /** Lines of 1 to 30 words drawn from "w0".."w49"; "w0".."w39" are in the vocabulary. */
+  /**
+   * Lines of 1 to 30 words drawn from "w0".."w49"; "w0".."w39" are in the vocabulary, and every
+   * line's first word is, so no line disappears when the vocabulary filters it.
+   */
   private static List<String[]> lines(int n, long seed) {
     Random r = new Random(seed);
     List<String[]> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String[] line = new String[1 + r.nextInt(30)];
       for (int k = 0; k < line.length; k++) {
-        line[k] = "w" + r.nextInt(50);
+        line[k] = "w" + r.nextInt(k == 0 ? 40 : 50);
       }
       out.add(line);
     }
@@ -84,17 +88,20 @@ class LocalCorpusTest {
     }
     assertEquals(expected, concatenated, "the sub-shards, read in round order, are the text in its order");
     assertEquals(expected.stream().mapToLong(List::size).sum(), total);
-    // each sub-shard holds about 1/rounds of the positions: within one line (31 positions) of its share
+    // each sub-shard holds 1/rounds of the text's positions (tokens and line ends, before the
+    // vocabulary filter) give or take one line (at most 31 positions): walk the text in order,
+    // as many lines per sub-shard as it holds sentences
     double share = positions / (double) rounds;
+    int next = 0;
     for (int r = 0; r < rounds; r++) {
       long p = 0;
-      for (List<Integer> s : sentences(set.round(r))) {
-        p += s.size();
+      int n = sentences(set.round(r)).size();
+      for (int i = 0; i < n; i++) {
+        p += text.get(next++).length + 1;
       }
-      // positions before the vocabulary filter are about 5/4 of the kept tokens (40 of 50 words kept)
-      assertTrue(Math.abs(p * 1.25 + sentences(set.round(r)).size() - share) < 0.1 * share,
-          "sub-shard " + r + " holds " + p + " tokens for a share of " + share + " positions");
+      assertTrue(Math.abs(p - share) <= 31, "sub-shard " + r + " holds " + p + " positions for a share of " + share);
     }
+    assertEquals(text.size(), next);
   }
 
   @Test
@@ -107,7 +114,7 @@ class LocalCorpusTest {
       total += t;
       empty += t == 0 ? 1 : 0;
     }
-    long kept = text.stream().flatMap(java.util.Arrays::stream).filter(w -> Integer.parseInt(w.substring(1)) < 40).count();
+    long kept = text.stream().flatMap(Arrays::stream).filter(w -> Integer.parseInt(w.substring(1)) < 40).count();
     assertEquals(kept, total);
     assertTrue(empty >= 7, empty + " empty sub-shards of 10 for 3 lines");
   }
