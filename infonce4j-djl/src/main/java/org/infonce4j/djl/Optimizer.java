@@ -68,8 +68,40 @@ public final class Optimizer {
     }
   }
 
-  /** One step with learning rate {@code lr}; zeroes the gradients afterwards. */
+  /** Consecutive steps skipped for non-finite gradients before {@link #step} gives up. */
+  static final int MAX_SKIPPED_IN_A_ROW = 10;
+
+  private int skippedInARow;
+  private long skipped;
+
+  /** Steps skipped so far because a gradient held NaN or infinity. */
+  public long skippedSteps() {
+    return skipped;
+  }
+
+  /**
+   * One step with learning rate {@code lr}; zeroes the gradients afterwards. A step whose gradients
+   * are not all finite is skipped (weights and moments untouched, gradients cleared), as mixed-precision
+   * training does: the native engine has rarely returned a NaN gradient with a finite loss on the
+   * first step of a tiny run, and one such gradient would poison the moments for good. Ten skipped
+   * steps in a row mean the run diverged.
+   *
+   * @throws IllegalStateException after {@value #MAX_SKIPPED_IN_A_ROW} skipped steps in a row
+   */
   public void step(float lr) {
+    if (!gradientsFinite()) {
+      for (Parameter p : params) {
+        NDArray grad = p.getArray().getGradient();
+        grad.set(new float[Math.toIntExact(grad.size())]); // subtracting would keep the NaN
+        grad.close();
+      }
+      skipped++;
+      if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+        throw new IllegalStateException("gradients held NaN or infinity in " + skippedInARow + " steps in a row; lower the learning rate");
+      }
+      return;
+    }
+    skippedInARow = 0;
     steps++;
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i).getArray();
@@ -87,6 +119,20 @@ public final class Optimizer {
         grad.subi(grad); // PyTorch accumulates gradients until they are zeroed
       }
     }
+  }
+
+  private boolean gradientsFinite() {
+    for (Parameter p : params) {
+      NDArray grad = p.getArray().getGradient();
+      try (NDArray sum = grad.sum()) {
+        if (!Float.isFinite(sum.getFloat())) { // a NaN or infinity anywhere makes the sum NaN or infinite
+          return false;
+        }
+      } finally {
+        grad.close();
+      }
+    }
+    return true;
   }
 
   private void sgd(NDArray w, NDArray grad, int i, float lr, boolean matrix, NDManager step) {
