@@ -85,6 +85,11 @@ final class ImageRecipe {
     @Option(names = "--jitter", paramLabel = "J", description = "Brightness and contrast jitter: factors in [1-J, 1+J] (default: 0.4).")
     Double jitter;
 
+    @Option(names = "--view-size", paramLabel = "PX",
+        description = "Side of the training views: each random crop is resized to PX x PX (8 to 56; default: 28). 20 halves the arithmetic "
+            + "of a step; evaluation still sees whole 28x28 images.")
+    Integer viewSize;
+
     @Option(names = "--images", paramLabel = "N", description = "Train on the first N training images only (default: all).")
     Integer images;
 
@@ -128,7 +133,7 @@ final class ImageRecipe {
           or(momentum, d.momentum()), or(weightDecay, same ? d.weightDecay() : Pretraining.defaultWeightDecay(kind)), kind, or(warmup, d.warmupEpochs()), or(width, d.width()),
           or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
           or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()),
-          or(stemStride, d.stemStride()));
+          or(stemStride, d.stemStride()), or(viewSize, d.viewSize()));
     }
 
     Path out(String recipe) {

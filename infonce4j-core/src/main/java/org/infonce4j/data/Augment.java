@@ -47,6 +47,20 @@ public record Augment(double minScale, double flip, double brightness, double co
    * noise).
    */
   public void view(FashionMnist.Split split, int[] index, int n, SplittableRandom rnd, float[] out) {
+    view(split, index, n, rnd, out, FashionMnist.SIDE);
+  }
+
+  /**
+   * As {@link #view(FashionMnist.Split, int[], int, SplittableRandom, float[])}, the crops resized to
+   * {@code size x size} instead of the image's 28 x 28 ({@code out} holds {@code n x size x size}
+   * floats): smaller views make a training step cheaper while the network, convolutional with global
+   * pooling, still takes whole images at evaluation. With {@code size} 28 the views are those of the
+   * shorter form, draw for draw.
+   */
+  public void view(FashionMnist.Split split, int[] index, int n, SplittableRandom rnd, float[] out, int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("view size must be positive, got " + size);
+    }
     int side = FashionMnist.SIDE;
     float[] src = new float[side * side]; // one image
     for (int b = 0; b < n; b++) {
@@ -54,12 +68,17 @@ public record Augment(double minScale, double flip, double brightness, double co
       for (int p = 0; p < side * side; p++) {
         src[p] = (split.images()[base + p] & 0xff) / 255f;
       }
-      one(src, side, rnd, out, b * side * side);
+      one(src, side, size, rnd, out, b * size * size);
     }
   }
 
   /** Augments one {@code side x side} image {@code src} into {@code out[off ..]}. */
   void one(float[] src, int side, SplittableRandom rnd, float[] out, int off) {
+    one(src, side, side, rnd, out, off);
+  }
+
+  /** Augments one {@code side x side} image {@code src} into a {@code size x size} view at {@code out[off ..]}. */
+  void one(float[] src, int side, int size, SplittableRandom rnd, float[] out, int off) {
     // Random resized crop: area share in [minScale, 1], aspect ratio in [3/4, 4/3] (log-uniform).
     double area = minScale + (1 - minScale) * rnd.nextDouble();
     double logRatio = Math.log(3.0 / 4) + (Math.log(4.0 / 3) - Math.log(3.0 / 4)) * rnd.nextDouble();
@@ -72,18 +91,18 @@ public record Augment(double minScale, double flip, double brightness, double co
     double gain = 1 + brightness * (2 * rnd.nextDouble() - 1);
     double scale = 1 + contrast * (2 * rnd.nextDouble() - 1);
     double mean = 0;
-    for (int y = 0; y < side; y++) {
-      double sy = y0 + (y + 0.5) * h / side - 0.5;
-      for (int x = 0; x < side; x++) {
-        int tx = mirror ? side - 1 - x : x;
-        double sx = x0 + (tx + 0.5) * w / side - 0.5;
+    for (int y = 0; y < size; y++) {
+      double sy = y0 + (y + 0.5) * h / size - 0.5;
+      for (int x = 0; x < size; x++) {
+        int tx = mirror ? size - 1 - x : x;
+        double sx = x0 + (tx + 0.5) * w / size - 0.5;
         float v = (float) (bilinear(src, side, sx, sy) * gain);
-        out[off + y * side + x] = v;
+        out[off + y * size + x] = v;
         mean += v;
       }
     }
-    mean /= side * side;
-    for (int p = 0; p < side * side; p++) {
+    mean /= size * size;
+    for (int p = 0; p < size * size; p++) {
       double v = Math.max(0, Math.min(1, (out[off + p] - mean) * scale + mean));
       if (noise > 0) {
         v += noise * rnd.nextGaussian();

@@ -57,6 +57,33 @@ class AugmentTest {
   }
 
   @Test
+  void smallerViewsResampleTheImage() {
+    // Neutral settings at 14 x 14: view pixel (x, y) samples the image at (2x + 0.5, 2y + 0.5), halfway
+    // between two columns of the ramp.
+    FashionMnist.Split s = gradient();
+    float[] out = new float[14 * 14];
+    Augment.none().view(s, new int[] {0}, 1, new SplittableRandom(1), out, 14);
+    for (int y = 0; y < 14; y++) {
+      for (int x = 0; x < 14; x++) {
+        double expected = (s.pixel(0, 2 * y * 28 + 2 * x) + s.pixel(0, 2 * y * 28 + 2 * x + 1)) / 2;
+        assertEquals(expected, out[y * 14 + x], 1e-6, "view pixel (" + x + ", " + y + ")");
+      }
+    }
+  }
+
+  @Test
+  void fullSizeViewsAreTheShortFormDrawForDraw() {
+    FashionMnist.Split s = gradient();
+    float[] a = new float[2 * 784], b = new float[2 * 784];
+    SplittableRandom ra = new SplittableRandom(11), rb = new SplittableRandom(11);
+    Augment.defaults().view(s, new int[] {0, 1}, 2, ra, a);
+    Augment.defaults().view(s, new int[] {0, 1}, 2, rb, b, 28);
+    assertArrayEquals(a, b);
+    assertEquals(ra.nextLong(), rb.nextLong(), "the same number of draws");
+    assertThrows(IllegalArgumentException.class, () -> Augment.defaults().view(s, new int[] {0}, 1, new SplittableRandom(1), new float[1], 0));
+  }
+
+  @Test
   void cropsZoomIn() {
     // A crop of a ramp is a ramp over a narrower range: its values span less than the full one.
     FashionMnist.Split s = gradient();

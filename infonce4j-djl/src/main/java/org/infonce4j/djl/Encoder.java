@@ -98,7 +98,12 @@ public final class Encoder implements AutoCloseable {
 
   /** Standardised images as an NDArray of {@code n x 1 x 28 x 28} in {@code m}. */
   static NDArray images(NDManager m, float[] pixels, int n) {
-    NDArray x = m.create(pixels, new Shape(n, 1, FashionMnist.SIDE, FashionMnist.SIDE));
+    return images(m, pixels, n, FashionMnist.SIDE);
+  }
+
+  /** Standardised {@code side x side} images as an NDArray of {@code n x 1 x side x side} in {@code m}. */
+  static NDArray images(NDManager m, float[] pixels, int n, int side) {
+    NDArray x = m.create(pixels, new Shape(n, 1, side, side));
     return x.sub(MEAN).div(STD);
   }
 

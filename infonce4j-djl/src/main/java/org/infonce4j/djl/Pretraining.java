@@ -77,12 +77,22 @@ public final class Pretraining {
    * @param minCrop      smallest random-crop area as a share of the image
    * @param jitter       brightness and contrast jitter strength (see {@link Augment})
    * @param stemStride   stride of the encoder's first convolution (1, or 2 for a quarter of the arithmetic)
+   * @param viewSize     side of the augmented training views: each random crop is resized to
+   *                     {@code viewSize x viewSize} (28, the image's own size, by default; 20 costs about
+   *                     half the arithmetic per view). Evaluation always sees whole 28 x 28 images.
    */
   public record Config(Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
       double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
-      boolean coreLoss, double minCrop, double jitter, int stemStride) {
+      boolean coreLoss, double minCrop, double jitter, int stemStride, int viewSize) {
+
+    /** Smallest and largest {@link #viewSize}: three stride-2 stages need 8 pixels; 56 is twice the image. */
+    public static final int MIN_VIEW = 8;
+    public static final int MAX_VIEW = 56;
 
     public Config {
+      if (viewSize < MIN_VIEW || viewSize > MAX_VIEW) {
+        throw new IllegalArgumentException("view size must be in [" + MIN_VIEW + ", " + MAX_VIEW + "] pixels, got " + viewSize);
+      }
       if (!(minCrop > 0 && minCrop <= 1) || !(jitter >= 0 && jitter < 1)) {
         throw new IllegalArgumentException("minimum crop in (0, 1] and jitter in [0, 1) required, got " + minCrop + " and " + jitter);
       }
@@ -104,7 +114,7 @@ public final class Pretraining {
             number(m, "warmup_epochs"), integer(m, "width"), integer(m, "blocks"), integer(m, "projection"), integer(m, "queue"),
             number(m, "key_momentum"), integer(m, "images"), ((Number) m.get("seed")).longValue(), integer(m, "threads"),
             (Boolean) m.get("core_loss"), number(m, "min_crop"), number(m, "jitter"),
-            m.containsKey("stem_stride") ? integer(m, "stem_stride") : 1);
+            m.containsKey("stem_stride") ? integer(m, "stem_stride") : 1, m.containsKey("view_size") ? integer(m, "view_size") : FashionMnist.SIDE);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("not the settings of an image recipe (" + e.getMessage() + "): " + m, e);
       }
@@ -118,29 +128,41 @@ public final class Pretraining {
       return ((Number) java.util.Objects.requireNonNull(m.get(key), "missing '" + key + "'")).doubleValue();
     }
 
-    /** The same settings with another seed, epochs and threads (for baselines and sweeps). */
+    /** Settings with the image's own view size (28). */
+    public Config(Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
+        double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
+        boolean coreLoss, double minCrop, double jitter, int stemStride) {
+      this(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue, keyMomentum,
+          images, seed, threads, coreLoss, minCrop, jitter, stemStride, FashionMnist.SIDE);
+    }
+
+    /**
+     * The same shape, data and seed for another method: that method's temperature, learning rate and
+     * optimiser; the supervised baseline also gets its classifier head and full-size views.
+     */
     public Config withMethod(Method m) {
       Config d = defaults(m);
+      boolean sup = m == Method.SUPERVISED;
       return new Config(m, epochs, batch, d.temperature, d.lr, momentum, d.weightDecay, d.optimizer, warmupEpochs, width, blocks,
-          m == Method.SUPERVISED ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
+          sup ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, sup ? d.viewSize : viewSize);
     }
 
     /** The same settings with other epochs. */
     public Config withEpochs(int e) {
       return new Config(method, e, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue,
-          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, viewSize);
     }
 
     /** The same settings with another temperature (the temperature sweep). */
     public Config withTemperature(double t) {
       return new Config(method, epochs, batch, t, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue,
-          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, viewSize);
     }
 
     /** The same settings with another queue length. */
     public Config withQueue(int k) {
       return new Config(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, k,
-          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride);
+          keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, viewSize);
     }
 
     /** The settings as a JSON-ready map (written to the run's config.json). */
@@ -167,6 +189,7 @@ public final class Pretraining {
       m.put("min_crop", minCrop);
       m.put("jitter", jitter);
       m.put("stem_stride", stemStride);
+      m.put("view_size", viewSize);
       return m;
     }
   }
@@ -313,7 +336,7 @@ public final class Pretraining {
       throw new IllegalArgumentException("warm-up >= 0, steps >= 1 and repeats >= 1 required");
     }
     SplittableRandom r = new SplittableRandom(c.seed());
-    int b = c.batch(), px = FashionMnist.SIDE * FashionMnist.SIDE;
+    int b = c.batch(), px = FashionMnist.SIDE * FashionMnist.SIDE, vpx = c.viewSize() * c.viewSize();
     byte[] img = new byte[b * px];
     int[] labels = new int[b];
     for (int i = 0; i < img.length; i++) {
@@ -329,7 +352,7 @@ public final class Pretraining {
       for (int i = 0; i < b; i++) {
         index[i] = i;
       }
-      float[] views = new float[2 * b * px];
+      float[] views = new float[2 * b * vpx];
       for (int i = 0; i < views.length; i++) {
         views[i] = (float) r.nextDouble();
       }
@@ -420,9 +443,9 @@ public final class Pretraining {
     private EpochLog epoch(int epoch) {
       SplittableRandom rnd = new SplittableRandom(c.seed() * 1_000_003L + epoch);
       int[] order = permutation(n, rnd);
-      int side = FashionMnist.SIDE;
+      int side = c.viewSize();
       int b = c.batch();
-      float[] views = new float[2 * b * side * side]; // 2B x 784: first views then second views
+      float[] views = new float[2 * b * side * side]; // 2B x side^2: first views then second views
       int[] index = new int[b];
       long warmup = Math.round(c.warmupEpochs() * stepsPerEpoch);
       long total = c.epochs() * stepsPerEpoch;
@@ -476,15 +499,15 @@ public final class Pretraining {
     }
 
     private float simclrStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
-      int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
+      int b = index.length, vs = c.viewSize(), px = vs * vs;
       if (!fixedViews) {
         float[] one = new float[b * px];
-        augment.view(data, index, b, rnd, one);
+        augment.view(data, index, b, rnd, one, vs);
         System.arraycopy(one, 0, views, 0, b * px);
-        augment.view(data, index, b, rnd, one);
+        augment.view(data, index, b, rnd, one, vs);
         System.arraycopy(one, 0, views, b * px, b * px);
       }
-      NDArray x = Encoder.images(step, views, 2 * b);
+      NDArray x = Encoder.images(step, views, 2 * b, vs);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray z = enc.forward(new ParameterStore(step, false), x, true); // 2B x projection
         NDArray loss = core == null ? InfoNceLoss.simclr(z, (float) c.temperature(), true)
@@ -495,21 +518,21 @@ public final class Pretraining {
     }
 
     private float mocoStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
-      int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
+      int b = index.length, vs = c.viewSize(), px = vs * vs;
       float[] q = new float[b * px], k = new float[b * px];
       if (fixedViews) {
         System.arraycopy(views, 0, q, 0, b * px);
         System.arraycopy(views, b * px, k, 0, b * px);
       } else {
-        augment.view(data, index, b, rnd, q);
-        augment.view(data, index, b, rnd, k);
+        augment.view(data, index, b, rnd, q, vs);
+        augment.view(data, index, b, rnd, k, vs);
       }
-      NDArray kz = keyForward(step, Encoder.images(step, k, b), b).normalize(2, 1);
+      NDArray kz = keyForward(step, Encoder.images(step, k, b, vs), b).normalize(2, 1);
       NDArray bank = queue.duplicate();
       bank.attach(step);
       float value;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray qz = enc.forward(new ParameterStore(step, false), Encoder.images(step, q, b), true);
+        NDArray qz = enc.forward(new ParameterStore(step, false), Encoder.images(step, q, b, vs), true);
         NDArray loss = core == null ? InfoNceLoss.queue(qz, kz, bank, (float) c.temperature(), true)
             : InfoNceLoss.viaCore(core, LossSpec.cosine(c.temperature()), qz, kz.stopGradient(), bank);
         gc.backward(loss);
@@ -520,19 +543,19 @@ public final class Pretraining {
     }
 
     private float supervisedStep(NDManager step, int[] index, float[] views, SplittableRandom rnd) {
-      int b = index.length, px = FashionMnist.SIDE * FashionMnist.SIDE;
+      int b = index.length, vs = c.viewSize(), px = vs * vs;
       float[] x = new float[b * px];
       if (fixedViews) {
         System.arraycopy(views, 0, x, 0, b * px);
       } else {
-        augment.view(data, index, b, rnd, x);
+        augment.view(data, index, b, rnd, x, vs);
       }
       float[] y = new float[b];
       for (int i = 0; i < b; i++) {
         y[i] = data.labels()[index[i]];
       }
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray logits = enc.forward(new ParameterStore(step, false), Encoder.images(step, x, b), true);
+        NDArray logits = enc.forward(new ParameterStore(step, false), Encoder.images(step, x, b, vs), true);
         NDArray target = step.create(y).toType(ai.djl.ndarray.types.DataType.INT32, false).oneHot(FashionMnist.CLASSES.length);
         NDArray loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
         gc.backward(loss);

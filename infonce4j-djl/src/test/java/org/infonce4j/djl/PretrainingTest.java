@@ -72,6 +72,47 @@ class PretrainingTest {
   }
 
   @Test
+  void smallViewsTrainAndTheEncoderStillTakesWholeImages() {
+    FashionMnist.Split data = squares(256, 1);
+    for (Pretraining.Method method : List.of(Pretraining.Method.SIMCLR, Pretraining.Method.MOCO)) {
+      Pretraining.Config t = tiny(method, 4);
+      Pretraining.Config c = new Pretraining.Config(t.method(), t.epochs(), t.batch(), t.temperature(), t.lr(), t.momentum(), t.weightDecay(),
+          t.optimizer(), t.warmupEpochs(), t.width(), t.blocks(), t.projection(), t.queue(), t.keyMomentum(), t.images(), t.seed(), t.threads(),
+          t.coreLoss(), t.minCrop(), t.jitter(), t.stemStride(), 16);
+      Pretraining.Trained run = Pretraining.train(c, data, null, null);
+      try (Encoder e = run.encoder()) {
+        List<Pretraining.EpochLog> logs = run.epochs();
+        // MoCo's loss may rise on a tiny run as real keys replace the queue's random start.
+        assertTrue(method == Pretraining.Method.MOCO ? Double.isFinite(logs.get(3).loss()) : logs.get(3).loss() < logs.get(0).loss(),
+            method + " at 16 x 16, loss per epoch: " + logs);
+        Matrix f = e.features(squares(8, 5)); // whole 28 x 28 images
+        assertEquals(8, f.rows());
+        assertEquals(e.featureSize(), f.cols());
+        for (float v : f.data()) {
+          assertTrue(Float.isFinite(v));
+        }
+      }
+    }
+  }
+
+  @Test
+  void viewSizeIsCheckedStoredAndDefaulted() {
+    Pretraining.Config d = Pretraining.defaults(Pretraining.Method.SIMCLR);
+    assertEquals(28, d.viewSize());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pretraining.Config(d.method(), 1, 32, 0.2, 0.1, 0.9, 0,
+        Optimizer.Kind.SGD, 0, 4, 1, 16, 50, 0.9, 0, 3, 1, false, 0.2, 0.4, 2, 7));
+    assertTrue(e.getMessage().contains("view size"), e.getMessage());
+    Pretraining.Config small = new Pretraining.Config(d.method(), 1, 32, 0.2, 0.1, 0.9, 0, Optimizer.Kind.SGD, 0, 4, 1, 16, 50, 0.9, 0, 3, 1, false,
+        0.2, 0.4, 2, 20);
+    assertEquals(small, Pretraining.Config.fromMap(small.toMap()));
+    java.util.Map<String, Object> older = small.toMap();
+    older.remove("view_size"); // a run written before views could be smaller
+    assertEquals(28, Pretraining.Config.fromMap(older).viewSize());
+    assertEquals(28, small.withMethod(Pretraining.Method.SUPERVISED).viewSize(), "the supervised baseline sees whole images");
+    assertEquals(20, small.withMethod(Pretraining.Method.MOCO).viewSize());
+  }
+
+  @Test
   void resumedRunEndsWhereAnUninterruptedOneDoes() {
     FashionMnist.Split data = squares(128, 2);
     for (Pretraining.Method method : Pretraining.Method.values()) {
