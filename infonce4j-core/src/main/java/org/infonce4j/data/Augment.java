@@ -72,13 +72,8 @@ public record Augment(double minScale, double flip, double brightness, double co
     }
   }
 
-  /** Augments one {@code side x side} image {@code src} into {@code out[off ..]}. */
-  void one(float[] src, int side, SplittableRandom rnd, float[] out, int off) {
-    one(src, side, side, rnd, out, off);
-  }
-
   /** Augments one {@code side x side} image {@code src} into a {@code size x size} view at {@code out[off ..]}. */
-  void one(float[] src, int side, int size, SplittableRandom rnd, float[] out, int off) {
+  private void one(float[] src, int side, int size, SplittableRandom rnd, float[] out, int off) {
     // Random resized crop: area share in [minScale, 1], aspect ratio in [3/4, 4/3] (log-uniform).
     double area = minScale + (1 - minScale) * rnd.nextDouble();
     double logRatio = Math.log(3.0 / 4) + (Math.log(4.0 / 3) - Math.log(3.0 / 4)) * rnd.nextDouble();
