@@ -24,7 +24,8 @@ import org.infonce4j.djl.ClipTraining;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.io.AtomicFile;
 import org.infonce4j.io.Json;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -158,19 +159,19 @@ final class ClipCommand implements Callable<Integer> {
       err.println(String.format(Locale.ROOT, "clip: %,d training pairs (%s), %,d held-out, vocabulary %d words; data ready in %.1f s", data.trainingPairs(),
           c.pairs() == null ? "generated scenes" : c.pairs(), data.poolSize(), data.tokenizer().size() - 2, (System.nanoTime() - t0) / 1e9));
       ProgressBar bar = new ProgressBar(err, "pairs", 500);
-      ClipTraining.Progress progress = new ClipTraining.Progress() {
+      Training.Listener<ClipTraining.EpochLog> progress = new Training.Listener<>() {
         @Override
-        public void step(int epoch, int step, int steps, double l, double scale) {
-          if (step == 1) {
+        public void step(Training.Step s) {
+          if (s.step() == 1) {
             bar.restart(c.batch()); // the rate counts from the end of the first step
-            bar.label("clip epoch " + epoch + "/" + c.epochs());
+            bar.label("clip epoch " + s.unit() + "/" + c.epochs());
           }
-          bar.update((long) step * c.batch(), (long) steps * c.batch(), l, step == steps);
-          if (step == steps) bar.finish();
+          bar.update(s.step() * c.batch(), s.steps() * c.batch(), s.loss(), s.step() == s.steps());
+          if (s.step() == s.steps()) bar.finish();
         }
 
         @Override
-        public void epoch(ClipTraining.EpochLog log) {
+        public void unit(ClipTraining.EpochLog log) {
           ClipTraining.Evaluation e = log.eval();
           err.println(String.format(Locale.ROOT, "  epoch %d: loss %.4f, logit scale %.1f (temperature %.4f), text->image R@1 %.1f%% R@10 %.1f%%%s, %.0f s",
               log.epoch(), log.loss(), log.scale(), 1 / log.scale(), 100 * e.textToImage().recall()[0], 100 * e.textToImage().recall()[2],

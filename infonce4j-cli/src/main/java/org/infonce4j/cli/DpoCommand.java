@@ -12,7 +12,8 @@ import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.PreferenceTraining;
 import org.infonce4j.dpo.PreferenceLoss;
 import org.infonce4j.io.Json;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,14 +91,26 @@ final class DpoCommand implements Callable<Integer> {
     err.println("dpo: run directory " + dir);
     ProgressBar bar = new ProgressBar(err, "steps", 500);
     String[] current = {""};
-    PreferenceTraining.Result r = PreferenceTraining.run(c, run, (phase, step, total, loss) -> {
-      if (!phase.equals(current[0])) {
-        current[0] = phase;
-        bar.restart(step - 1);
-        bar.label(phase);
+    PreferenceTraining.Result r = PreferenceTraining.run(c, run, new Training.Listener<>() {
+      @Override
+      public void step(Training.Step s) {
+        show(PreferenceTraining.phase(c, s.unit()) + " (" + s.unit() + "/" + s.units() + ")", s.step(), s.steps(), s.loss());
       }
-      bar.update(step, total, loss, step == total);
-      if (step == total) bar.finish();
+
+      @Override
+      public void phase(String what, long done, long total) {
+        show(what, done, total, Double.NaN);
+      }
+
+      private void show(String phase, long step, long total, double loss) {
+        if (!phase.equals(current[0])) {
+          current[0] = phase;
+          bar.restart(step - 1);
+          bar.label(phase);
+        }
+        bar.update(step, total, loss, step == total);
+        if (step == total) bar.finish();
+      }
     });
     report(o, run, r);
     return 0;

@@ -15,7 +15,8 @@ import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Optimizer;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.io.Json;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Option;
 
 /**
@@ -170,17 +171,17 @@ final class ImageRecipe {
   Pretraining.Trained train(String label, Pretraining.Config c, FashionMnist data, Path dir, boolean resume, boolean monitor) {
     RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
     ProgressBar bar = new ProgressBar(err, "img", 500);
-    int first = run.latestCheckpoint().orElse(0);
+    int first = run.latestCheckpoint().map(RunDirectory.Checkpoint::unit).orElse(0);
     if (first > 0) {
       err.println(label + ": resuming after epoch " + first + " of " + c.epochs());
     }
-    Pretraining.Progress progress = (epoch, step, steps, loss, perSecond) -> {
-      bar.label(String.format(Locale.ROOT, "%s epoch %d/%d", label, epoch, c.epochs()));
-      long done = (epoch - 1L - first) * steps + step;
-      long total = (c.epochs() - (long) first) * steps;
+    Training.Listener<Pretraining.EpochLog> progress = s -> {
+      bar.label(String.format(Locale.ROOT, "%s epoch %d/%d", label, s.unit(), c.epochs()));
+      long done = (s.unit() - 1L - first) * s.steps() + s.step();
+      long total = (c.epochs() - (long) first) * s.steps();
       // Rate in images/s, time left over all remaining epochs.
-      bar.update(done * c.batch(), total * c.batch(), perSecond, loss, step == steps);
-      if (step == steps) {
+      bar.update(done * c.batch(), total * c.batch(), s.step() * c.batch() / s.seconds(), s.loss(), s.step() == s.steps());
+      if (s.step() == s.steps()) {
         bar.finish();
       }
     };

@@ -14,7 +14,8 @@ import org.infonce4j.io.Json;
 import org.infonce4j.io.Npy;
 import org.infonce4j.io.NpyArray;
 import org.infonce4j.mi.MiEstimator;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -128,10 +129,14 @@ final class MiCommand implements Callable<Integer> {
       RunDirectory run = RunDirectory.start(sub, c.toMap(), started);
       ProgressBar bar = new ProgressBar(err, "steps", 500);
       long[] last = {Long.MAX_VALUE};
-      MiStaircase.Result r = MiStaircase.run(c, run, (e, step, total, est, truth) -> {
+      int stairCount = c.stairs().length;
+      MiStaircase.Result r = MiStaircase.run(c, run, s -> {
+        long step = MiStaircase.stairOf(c, s.unit()) * s.steps() + s.step(); // within the estimator's staircase
+        long total = stairCount * s.steps();
         if (step < last[0]) bar.restart(step - 1); // a new estimator, or the first step after a resume
         last[0] = step;
-        bar.label(String.format(Locale.ROOT, "mi batch %d %s (true %.0f nats, estimate %.2f)", b, e.name().toLowerCase(Locale.ROOT), truth, est));
+        bar.label(String.format(Locale.ROOT, "mi batch %d %s (true %.0f nats, estimate %.2f)", b,
+            MiStaircase.estimatorOf(c, s.unit()).name().toLowerCase(Locale.ROOT), c.stairs()[MiStaircase.stairOf(c, s.unit())], -s.loss()));
         bar.update(step, total, Double.NaN, step == total);
         if (step == total) bar.finish();
       });

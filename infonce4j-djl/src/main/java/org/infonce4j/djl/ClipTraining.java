@@ -31,7 +31,8 @@ import org.infonce4j.clip.Tokenizer;
 import org.infonce4j.io.Json;
 import org.infonce4j.io.JsonReader;
 import org.infonce4j.loss.InfoNce;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 
 /**
  * CLIP end to end: image-caption pairs (generated scenes, or a user's TSV), both towers and the
@@ -442,7 +443,7 @@ public final class ClipTraining {
       return m;
     }
 
-    static EpochLog fromMap(Map<?, ?> m) {
+    public static EpochLog fromMap(Map<?, ?> m) {
       List<?> t = (List<?>) m.get("logit_scale_trace");
       double[] trace = new double[t.size()];
       for (int i = 0; i < trace.length; i++) trace[i] = ((Number) t.get(i)).doubleValue();
@@ -539,13 +540,6 @@ public final class ClipTraining {
     return o == null ? Double.NaN : ((Number) o).doubleValue();
   }
 
-  /** Called after every step and every epoch. */
-  public interface Progress {
-    void step(int epoch, int step, int steps, double loss, double scale);
-
-    default void epoch(EpochLog log) {}
-  }
-
   /** A trained (or loaded) model with its settings, tokenizer and epoch records; close it. */
   public record Trained(Config config, ClipModel model, Tokenizer tokenizer, List<EpochLog> epochs) implements AutoCloseable {
     @Override
@@ -554,7 +548,6 @@ public final class ClipTraining {
     }
   }
 
-  private static final int MAGIC = 0x434c4950; // "CLIP"
   static final int[] KS = {1, 5, 10};
 
   private ClipTraining() {}
@@ -568,65 +561,105 @@ public final class ClipTraining {
    * Trains on {@code data}; with a run directory writes the vocabulary, a checkpoint and {@code
    * epochs.json} after every epoch, and resumes after the latest checkpoint when there is one.
    */
-  public static Trained train(Config c, Data data, RunDirectory run, Progress progress) {
+  public static Trained train(Config c, Data data, RunDirectory run, Training.Listener<EpochLog> listener) {
     if (data.train == null) throw new IllegalArgumentException("the data was loaded for evaluation only");
     if (data.train.n() < c.batch()) throw new IllegalArgumentException("the batch (" + c.batch() + ") is larger than the training pairs (" + data.train.n() + ")");
     ClipModel model = model(c, data.tokenizer.size());
     try (InfoNce engine = c.loss() == LossEngine.CORE ? InfoNce.create(c.threads()) : null) {
-      Optimizer opt = new Optimizer(Optimizer.Kind.ADAMW, model.parameters(), model.manager(), 0.9f, (float) c.weightDecay());
-      List<EpochLog> logs = new ArrayList<>();
-      int steps = data.train.n() / c.batch();
-      int start = 0;
-      if (run != null) {
-        run.writeJson("vocabulary.json", data.tokenizer.words());
-        if (run.latestCheckpoint().isPresent()) {
-          start = run.latestCheckpoint().getAsInt();
-          restore(run, start, model, opt, logs);
-        }
-      }
-      StepLoss lossFn = c.loss() == LossEngine.CORE ? (i, t, s) -> InfoNceLoss.clipViaCore(engine, i, t, s) : InfoNceLoss::clip;
-      int[] lengths = new int[c.batch()];
-      for (int e = start + 1; e <= c.epochs(); e++) {
-        long t0 = System.nanoTime();
-        int[] order = Pretraining.permutation(data.train.n(), new SplittableRandom(c.seed() * 1_000_003L + e));
-        SplittableRandom pick = new SplittableRandom(c.seed() * 7_000_003L + e);
-        double sum = 0;
-        float lr = 0;
-        double[] trace = new double[(steps + TRACE_EVERY - 1) / TRACE_EVERY];
-        for (int s = 0; s < steps; s++) {
-          int from = s * c.batch();
-          float[] images = data.train.images(order, from, c.batch());
-          int[] captions = data.train.captions(order, from, c.batch(), lengths);
-          if (data.partial != null || data.colourless != null) mixViews(data, c, order, from, images, captions, lengths, pick);
-          float l = c.chunk() > 0 ? cachedStep(model, lossFn, images, captions, lengths, c.batch(), c.chunk(), data.train)
-              : plainStep(model, lossFn, images, captions, lengths, c.batch(), data.train);
-          if (!Float.isFinite(l)) {
-            throw new IllegalStateException("the loss became " + l + " at epoch " + e + ", step " + (s + 1) + "; the run's last checkpoint is epoch " + (e - 1)
-                + " (a lower --lr may help; --resume continues from it)");
-          }
-          long global = (long) (e - 1) * steps + s;
-          lr = Optimizer.cosineWithWarmup((float) c.lr(), global, c.warmup(), (long) c.epochs() * steps);
-          opt.step(lr);
-          double scale = Math.exp(InfoNceLoss.clampLogScale(model.logScale()));
-          if (s % TRACE_EVERY == 0) trace[s / TRACE_EVERY] = scale;
-          sum += l;
-          if (progress != null) progress.step(e, s + 1, steps, l, scale);
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Evaluation ev = evaluate(model, data);
-        EpochLog log = new EpochLog(e, sum / steps, Math.exp(model.logScale().getFloat()), lr, steps * (double) c.batch() / seconds, seconds, ev, trace);
-        logs.add(log);
-        if (run != null) {
-          int epoch = e;
-          run.writeCheckpoint(e, out -> save(new DataOutputStream(out), epoch, c, logs, model, opt));
-          run.writeJson("epochs.json", logs.stream().map(EpochLog::toMap).toList());
-        }
-        if (progress != null) progress.epoch(log);
-      }
-      return new Trained(c, model, data.tokenizer, List.copyOf(logs));
+      if (run != null) run.writeJson("vocabulary.json", data.tokenizer.words());
+      Session session = new Session(c, data, model, engine);
+      return new Trained(c, model, data.tokenizer, Training.run(session, run, listener).records());
     } catch (RuntimeException e) {
       model.close();
       throw e;
+    }
+  }
+
+  /** One training run's state: the recipe the training loop runs. */
+  private static final class Session implements Training.Recipe<EpochLog> {
+    private final Config c;
+    private final Data data;
+    private final ClipModel model;
+    private final Optimizer opt;
+    private final StepLoss lossFn;
+    private final int steps;
+    private final int[] lengths;
+    private int[] order;
+    private SplittableRandom pick;
+    private double[] trace;
+    private float lr;
+
+    Session(Config c, Data data, ClipModel model, InfoNce engine) {
+      this.c = c;
+      this.data = data;
+      this.model = model;
+      this.opt = new Optimizer(Optimizer.Kind.ADAMW, model.parameters(), model.manager(), 0.9f, (float) c.weightDecay());
+      this.lossFn = engine != null ? (i, t, s) -> InfoNceLoss.clipViaCore(engine, i, t, s) : InfoNceLoss::clip;
+      this.steps = data.train.n() / c.batch();
+      this.lengths = new int[c.batch()];
+    }
+
+    @Override
+    public int units() {
+      return c.epochs();
+    }
+
+    @Override
+    public long steps(int epoch) {
+      return steps;
+    }
+
+    @Override
+    public void beginUnit(int e) {
+      order = Pretraining.permutation(data.train.n(), new SplittableRandom(c.seed() * 1_000_003L + e));
+      pick = new SplittableRandom(c.seed() * 7_000_003L + e);
+      trace = new double[(steps + TRACE_EVERY - 1) / TRACE_EVERY];
+    }
+
+    @Override
+    public double step(int e, long step) {
+      int s = (int) step;
+      int from = s * c.batch();
+      float[] images = data.train.images(order, from, c.batch());
+      int[] captions = data.train.captions(order, from, c.batch(), lengths);
+      if (data.partial != null || data.colourless != null) mixViews(data, c, order, from, images, captions, lengths, pick);
+      float l = c.chunk() > 0 ? cachedStep(model, lossFn, images, captions, lengths, c.batch(), c.chunk(), data.train)
+          : plainStep(model, lossFn, images, captions, lengths, c.batch(), data.train);
+      if (!Float.isFinite(l)) return l; // the loop stops the run; no update from it
+      long global = (long) (e - 1) * steps + s;
+      lr = Optimizer.cosineWithWarmup((float) c.lr(), global, c.warmup(), (long) c.epochs() * steps);
+      opt.step(lr);
+      if (s % TRACE_EVERY == 0) trace[s / TRACE_EVERY] = Math.exp(InfoNceLoss.clampLogScale(model.logScale()));
+      return l;
+    }
+
+    @Override
+    public EpochLog endUnit(Training.Unit u) {
+      Evaluation ev = evaluate(model, data);
+      return new EpochLog(u.unit(), u.meanLoss(), Math.exp(model.logScale().getFloat()), lr, u.steps() * (double) c.batch() / u.seconds(), u.seconds(), ev,
+          trace);
+    }
+
+    @Override
+    public Map<String, Object> toMap(EpochLog log) {
+      return log.toMap();
+    }
+
+    @Override
+    public EpochLog fromMap(Map<String, Object> m) {
+      return EpochLog.fromMap(m);
+    }
+
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+      model.save(out);
+      opt.save(out);
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+      model.load(in);
+      opt.load(in);
     }
   }
 
@@ -648,57 +681,27 @@ public final class ClipTraining {
     }
   }
 
-  private static void save(DataOutputStream out, int epoch, Config c, List<EpochLog> logs, ClipModel model, Optimizer opt) throws IOException {
-    out.writeInt(MAGIC);
-    out.writeInt(epoch);
-    byte[] meta = Json.write(Map.of("config", c.toMap(), "epochs", logs.stream().map(EpochLog::toMap).toList())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out.writeInt(meta.length);
-    out.write(meta);
-    model.save(out);
-    opt.save(out);
-    out.flush();
-  }
-
-  /** Reads a checkpoint into the model (and the optimiser, when given); returns the epoch records. */
-  private static void restore(RunDirectory run, int epoch, ClipModel model, Optimizer opt, List<EpochLog> logs) {
-    Path file = run.checkpoint(epoch);
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      if (in.readInt() != MAGIC) throw new IllegalArgumentException(file + ": not a CLIP checkpoint");
-      int stored = in.readInt();
-      if (stored != epoch) throw new IllegalArgumentException(file + ": holds epoch " + stored + ", expected " + epoch);
-      byte[] meta = new byte[in.readInt()];
-      in.readFully(meta);
-      Map<String, Object> m = JsonReader.parseObject(new String(meta, java.nio.charset.StandardCharsets.UTF_8));
-      for (Object o : (List<?>) m.get("epochs")) logs.add(EpochLog.fromMap((Map<?, ?>) o));
-      model.load(in);
-      if (opt != null) opt.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot read the checkpoint: " + e.getMessage(), e);
-    }
-  }
-
   /** The model of a run's latest checkpoint, with its settings, tokenizer and epoch records. */
   public static Trained load(RunDirectory run) {
     Config c = Config.fromMap(run.config());
-    int epoch = run.latestCheckpoint().orElseThrow(() -> new IllegalArgumentException(run.dir() + ": the run has no checkpoint yet"));
-    Path vocab = run.file("vocabulary.json");
-    if (!Files.isRegularFile(vocab)) throw new IllegalArgumentException(run.dir() + ": no vocabulary.json");
+    if (!Files.isRegularFile(run.file("vocabulary.json"))) throw new IllegalArgumentException(run.dir() + ": no vocabulary.json");
     List<String> words = new ArrayList<>();
-    try {
-      for (Object o : (List<?>) JsonReader.parse(Files.readString(vocab))) words.add((String) o);
-    } catch (IOException e) {
-      throw new UncheckedIOException(vocab + ": cannot read: " + e.getMessage(), e);
-    }
+    if (!(run.readJsonValue("vocabulary.json") instanceof List<?> list)) throw new IllegalArgumentException(run.file("vocabulary.json") + ": expected a list of words");
+    for (Object o : list) words.add(String.valueOf(o));
     Tokenizer tok = Tokenizer.of(words);
+    RunDirectory.Checkpoint cp = run.requireCheckpoint();
     ClipModel model = model(c, tok.size());
-    List<EpochLog> logs = new ArrayList<>();
-    try {
-      restore(run, epoch, model, null, logs);
+    try (DataInputStream in = cp.payload()) {
+      List<EpochLog> logs = Training.records(EpochLog::fromMap, cp);
+      model.load(in);
+      return new Trained(c, model, tok, List.copyOf(logs));
+    } catch (IOException e) {
+      model.close();
+      throw new UncheckedIOException(cp.file() + ": cannot read the checkpoint: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       model.close();
       throw e;
     }
-    return new Trained(c, model, tok, List.copyOf(logs));
   }
 
   /** The loss of a batch's embeddings and log scale. */

@@ -31,7 +31,8 @@ import java.util.SplittableRandom;
 import org.infonce4j.io.Json;
 import org.infonce4j.mi.CorrelatedGaussians;
 import org.infonce4j.mi.MiEstimator;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 
 /**
  * The mutual-information staircase of Poole et al. 2019: correlated Gaussians whose true mutual
@@ -117,10 +118,43 @@ public final class MiStaircase {
     }
   }
 
-  /** Called after every step. */
-  @FunctionalInterface
-  public interface Progress {
-    void step(MiEstimator estimator, long step, long steps, double estimate, double truth);
+  /**
+   * One stair of one estimator, the unit the training loop checkpoints after.
+   *
+   * @param unit      1-based over all estimators' stairs, estimator-major
+   * @param estimator the estimator
+   * @param stair     0-based
+   * @param truth     the stair's true mutual information, nats
+   * @param mean      the mean estimate over the stair's steps
+   * @param seconds   wall time of the stair's steps
+   */
+  public record StairLog(int unit, MiEstimator estimator, int stair, double truth, double mean, double seconds) {
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("unit", unit);
+      m.put("estimator", estimator.name().toLowerCase(Locale.ROOT));
+      m.put("stair", stair);
+      m.put("true_mi", truth);
+      m.put("mean_estimate", mean);
+      m.put("seconds", seconds);
+      return m;
+    }
+
+    static StairLog fromMap(Map<String, Object> m) {
+      return new StairLog(((Number) m.get("unit")).intValue(), MiEstimator.valueOf(((String) m.get("estimator")).toUpperCase(Locale.ROOT)),
+          ((Number) m.get("stair")).intValue(), ((Number) m.get("true_mi")).doubleValue(), ((Number) m.get("mean_estimate")).doubleValue(),
+          ((Number) m.get("seconds")).doubleValue());
+    }
+  }
+
+  /** The estimator and stair of a 1-based unit of {@code c}'s run. */
+  public static MiEstimator estimatorOf(Config c, int unit) {
+    return c.estimators().get((unit - 1) / c.stairs().length);
+  }
+
+  /** The 0-based stair of a 1-based unit. */
+  public static int stairOf(Config c, int unit) {
+    return (unit - 1) % c.stairs().length;
   }
 
   /**
@@ -155,8 +189,6 @@ public final class MiStaircase {
   /** Everything a run measured. */
   public record Result(Config config, List<Trace> traces) {}
 
-  private static final int MAGIC = 0x1CE4_4D49; // "MI"
-
   /** Batches the optimal critic's estimate is averaged over, per stair. */
   public static final int OPTIMAL_BATCHES = 200;
 
@@ -164,39 +196,122 @@ public final class MiStaircase {
 
   /**
    * Runs the staircase for every estimator. With a run directory: a checkpoint after every stair,
-   * and a directory that holds checkpoints is resumed after the latest.
+   * and a directory that holds checkpoints is resumed after the latest. The listener hears the
+   * negated estimate as each step's loss.
    */
-  public static Result run(Config c, RunDirectory run, Progress progress) {
+  public static Result run(Config c, RunDirectory run, Training.Listener<StairLog> listener) {
     DjlEnvironment.start(c.threads());
-    int stairs = c.stairs().length;
-    double[][] estimates = new double[c.estimators().size()][stairs * c.stepsPerStair()];
-    int done = 0;
-    Path resumeFrom = null;
-    if (run != null && run.latestCheckpoint().isPresent()) {
-      done = run.latestCheckpoint().getAsInt();
-      resumeFrom = run.checkpoint(done);
+    try (Staircase staircase = new Staircase(c)) {
+      Training.run(staircase, run, listener);
+      List<Trace> traces = new ArrayList<>();
+      for (int e = 0; e < c.estimators().size(); e++) traces.add(summarise(c, c.estimators().get(e), staircase.estimates[e]));
+      return new Result(c, traces);
     }
-    if (resumeFrom != null) readCheckpoint(resumeFrom, done, estimates, null);
-    for (int e = 0; e < c.estimators().size(); e++) {
-      if ((e + 1) * stairs <= done) continue; // finished before the interruption
-      try (Session s = new Session(c, e)) {
-        int firstStair = 0;
-        if (done > e * stairs) { // interrupted inside this estimator's staircase
-          readCheckpoint(resumeFrom, done, estimates, s);
-          firstStair = done - e * stairs;
-        }
-        for (int stair = firstStair; stair < stairs; stair++) {
-          s.stair(stair, estimates[e], progress);
-          if (run != null) {
-            int unit = e * stairs + stair + 1;
-            run.writeCheckpoint(unit, out -> writeCheckpoint(new DataOutputStream(out), unit, c, estimates, s));
-          }
-        }
+  }
+
+  /** Every estimator's staircase as the units of one training loop; one critic at a time. */
+  private static final class Staircase implements Training.Recipe<StairLog>, AutoCloseable {
+    private final Config c;
+    private final double[][] estimates; // estimator x (stairs x steps per stair)
+    private Session session;
+    private int stair;
+    private SplittableRandom random;
+    private CorrelatedGaussians data;
+    private float[] x;
+    private float[] y;
+
+    Staircase(Config c) {
+      this.c = c;
+      this.estimates = new double[c.estimators().size()][c.stairs().length * c.stepsPerStair()];
+    }
+
+    @Override
+    public String unitName() {
+      return "stair";
+    }
+
+    @Override
+    public int units() {
+      return c.estimators().size() * c.stairs().length;
+    }
+
+    @Override
+    public long steps(int unit) {
+      return c.stepsPerStair();
+    }
+
+    /** The session of {@code unit}'s estimator, a fresh critic when the estimator changes. */
+    private void sessionFor(int unit) {
+      int e = (unit - 1) / c.stairs().length;
+      if (session == null || session.index != e) {
+        if (session != null) session.close();
+        session = null;
+        session = new Session(c, e);
       }
     }
-    List<Trace> traces = new ArrayList<>();
-    for (int e = 0; e < c.estimators().size(); e++) traces.add(summarise(c, c.estimators().get(e), estimates[e]));
-    return new Result(c, traces);
+
+    @Override
+    public void beginUnit(int unit) {
+      sessionFor(unit);
+      stair = stairOf(c, unit);
+      data = CorrelatedGaussians.withMi(c.dim(), c.stairs()[stair]);
+      random = new SplittableRandom(c.seed() * 1_000_003L + session.index * 1009L + stair);
+      x = new float[c.batch() * c.dim()]; // n x d
+      y = new float[c.batch() * c.dim()]; // n x d
+    }
+
+    @Override
+    public double step(int unit, long t) {
+      data.sample(c.batch(), random, x, y);
+      double value = session.step(x, y);
+      estimates[session.index][(int) ((long) stair * c.stepsPerStair() + t)] = value;
+      return -value;
+    }
+
+    @Override
+    public StairLog endUnit(Training.Unit u) {
+      return new StairLog(u.unit(), session.estimator, stair, c.stairs()[stair], -u.meanLoss(), u.seconds());
+    }
+
+    @Override
+    public Map<String, Object> toMap(StairLog r) {
+      return r.toMap();
+    }
+
+    @Override
+    public StairLog fromMap(Map<String, Object> m) {
+      return StairLog.fromMap(m);
+    }
+
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+      out.writeInt(session.index);
+      out.writeInt(stair);
+      int per = estimates[0].length;
+      int steps = session.index * per + (stair + 1) * c.stepsPerStair(); // estimates recorded so far, estimator-major
+      out.writeInt(steps);
+      for (int k = 0; k < steps; k++) out.writeDouble(estimates[k / per][k % per]);
+      session.save(out);
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+      int e = in.readInt();
+      int st = in.readInt();
+      int per = estimates[0].length;
+      int steps = in.readInt();
+      if (e < 0 || e >= c.estimators().size() || st < 0 || st >= c.stairs().length || steps != e * per + (st + 1) * c.stepsPerStair()) {
+        throw new IOException("the checkpoint's estimator " + e + ", stair " + st + " and " + steps + " estimates do not fit the settings");
+      }
+      for (int k = 0; k < steps; k++) estimates[k / per][k % per] = in.readDouble();
+      sessionFor(e * c.stairs().length + st + 1);
+      session.load(in);
+    }
+
+    @Override
+    public void close() {
+      if (session != null) session.close();
+    }
   }
 
   private static Trace summarise(Config c, MiEstimator estimator, double[] est) {
@@ -265,37 +380,27 @@ public final class MiStaircase {
       return out;
     }
 
-    void stair(int stair, double[] estimates, Progress progress) {
+    /** One step of the critic on the batch (x, y); returns the estimate before the update. */
+    double step(float[] x, float[] y) {
       int n = c.batch();
       int d = c.dim();
-      double truth = c.stairs()[stair];
-      CorrelatedGaussians data = CorrelatedGaussians.withMi(d, truth);
-      SplittableRandom random = new SplittableRandom(c.seed() * 1_000_003L + index * 1009L + stair);
-      float[] x = new float[n * d]; // n x d
-      float[] y = new float[n * d]; // n x d
       float[] grad = new float[n * n]; // dI/df: n x n
       double[] scores = new double[n * n]; // n x n
-      long total = (long) c.stairs().length * c.stepsPerStair();
-      for (int t = 0; t < c.stepsPerStair(); t++) {
-        data.sample(n, random, x, y);
+      try (NDManager step = manager.newSubManager()) {
+        NDArray xa = step.create(x, new Shape(n, d));
+        NDArray ya = step.create(y, new Shape(n, d));
         double value;
-        try (NDManager step = manager.newSubManager()) {
-          NDArray xa = step.create(x, new Shape(n, d));
-          NDArray ya = step.create(y, new Shape(n, d));
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray f = scores(step, xa, ya); // n x n
-            float[] fv = f.toFloatArray();
-            for (int k = 0; k < fv.length; k++) scores[k] = fv[k];
-            MiEstimator.Estimate e = estimator.estimate(scores, n);
-            value = e.value();
-            for (int k = 0; k < grad.length; k++) grad[k] = (float) -e.gradient()[k]; // ascend I: descend -I
-            gc.backward(f.mul(step.create(grad, new Shape(n, n))).sum());
-          }
-          optimizer.step((float) c.lr());
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray f = scores(step, xa, ya); // n x n
+          float[] fv = f.toFloatArray();
+          for (int k = 0; k < fv.length; k++) scores[k] = fv[k];
+          MiEstimator.Estimate e = estimator.estimate(scores, n);
+          value = e.value();
+          for (int k = 0; k < grad.length; k++) grad[k] = (float) -e.gradient()[k]; // ascend I: descend -I
+          gc.backward(f.mul(step.create(grad, new Shape(n, n))).sum());
         }
-        long at = (long) stair * c.stepsPerStair() + t;
-        estimates[(int) at] = value;
-        if (progress != null) progress.step(estimator, at + 1, total, value, truth);
+        optimizer.step((float) c.lr());
+        return value;
       }
     }
 
@@ -347,35 +452,5 @@ public final class MiStaircase {
         .add(Linear.builder().setUnits(out).build());
     b.setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.AVG, 3), Parameter.Type.WEIGHT);
     return b;
-  }
-
-  private static void writeCheckpoint(DataOutputStream out, int unit, Config c, double[][] estimates, Session s) throws IOException {
-    out.writeInt(MAGIC);
-    out.writeInt(unit);
-    out.writeUTF(Json.write(c.toMap()));
-    int steps = unit * c.stepsPerStair(); // estimates recorded so far, estimator-major
-    out.writeInt(steps);
-    for (int k = 0; k < steps; k++) {
-      int per = estimates[0].length;
-      out.writeDouble(estimates[k / per][k % per]);
-    }
-    s.save(out);
-    out.flush();
-  }
-
-  /** Restores the estimates recorded up to {@code unit} and, when a session is given, its critic and optimiser. */
-  private static void readCheckpoint(Path file, int unit, double[][] estimates, Session s) {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      if (in.readInt() != MAGIC) throw new IllegalArgumentException(file + ": not an MI staircase checkpoint");
-      int stored = in.readInt();
-      if (stored != unit) throw new IllegalArgumentException(file + ": holds stair " + stored + ", expected " + unit);
-      in.readUTF();
-      int steps = in.readInt();
-      int per = estimates[0].length;
-      for (int k = 0; k < steps; k++) estimates[k / per][k % per] = in.readDouble();
-      if (s != null) s.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
-    }
   }
 }

@@ -24,7 +24,8 @@ import org.infonce4j.dpo.PreferenceLoss;
 import org.infonce4j.dpo.SortingTask;
 import org.infonce4j.io.Json;
 import org.infonce4j.io.JsonReader;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 
 /**
  * DPO end to end on a synthetic task with a programmatic judge ({@link SortingTask}: sort L digits).
@@ -191,127 +192,211 @@ public final class PreferenceTraining {
    */
   public record Result(Config config, double[] sftLoss, double referenceScore, double referenceExact, int pairs, List<Run> runs) {}
 
-  /** Called after every step of either phase. */
-  @FunctionalInterface
-  public interface Progress {
-    /** @param phase "sft", "sampling answers" or "dpo K=4" */
-    void step(String phase, long step, long steps, double loss);
+  /**
+   * One unit of the run: fine-tuning (unit 1), or one segment of {@code evalEvery} preference steps
+   * of one K, ended by an evaluation.
+   *
+   * @param unit    1-based
+   * @param phase   "sft" or "dpo K=4"
+   * @param loss    mean loss of the unit's steps
+   * @param seconds wall time of the steps
+   */
+  public record UnitLog(int unit, String phase, double loss, double seconds) {
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("unit", unit);
+      m.put("phase", phase);
+      m.put("loss", loss);
+      m.put("seconds", seconds);
+      return m;
+    }
+
+    static UnitLog fromMap(Map<String, Object> m) {
+      return new UnitLog(((Number) m.get("unit")).intValue(), (String) m.get("phase"), num(m.get("loss")), num(m.get("seconds")));
+    }
   }
 
-  private static final int MAGIC = 0x1CE4_D900;
+  /** What a 1-based unit of {@code c}'s run does: "sft" or "dpo K=4". */
+  public static String phase(Config c, int unit) {
+    return unit == 1 ? "sft" : "dpo K=" + c.rejected().get((unit - 2) / segments(c));
+  }
+
+  /** Evaluations (and checkpoints) per K after step 0. */
+  private static int segments(Config c) {
+    return (c.dpoSteps() + c.evalEvery() - 1) / c.evalEvery();
+  }
 
   private PreferenceTraining() {}
 
-  public static Result run(Config c, RunDirectory run, Progress progress) {
+  /**
+   * Fine-tunes the reference, draws the preference data and trains one policy per K. With a run
+   * directory: a checkpoint after fine-tuning and after every evaluation, and a directory that holds
+   * checkpoints is resumed after the latest. The listener hears every step, and the sampling of the
+   * preference data as the phase "sampling answers".
+   */
+  public static Result run(Config c, RunDirectory run, Training.Listener<UnitLog> listener) {
     DjlEnvironment.start(c.threads());
-    return new Session(c, run, progress).run();
+    try (Session s = new Session(c, listener)) {
+      Training.run(s, run, listener);
+      s.ensureData();
+      return new Result(c, s.sftLoss, s.referenceScore, s.referenceExact, s.data.prompts, List.copyOf(s.runs));
+    }
   }
 
-  private static final class Session {
+  private static final class Session implements Training.Recipe<UnitLog>, AutoCloseable {
     final Config c;
-    final RunDirectory dir;
-    final Progress progress;
+    final Training.Listener<UnitLog> listener;
     final SortingTask task;
     final int t; // tokens per sequence
     final int from; // first answer position
     final int[][] heldOut;
     final Set<Long> heldOutKeys = new HashSet<>();
     final int segments; // evaluations (and checkpoints) per K after step 0
+    final CausalLm reference;
     double[] sftLoss;
     final List<Run> runs = new ArrayList<>();
-    CausalLm reference;
     int[] referenceAnswers; // held-out prompts' reference samples, heldOut x t
     double referenceScore;
     double referenceExact;
+    Preferences data;
+    // The current unit
+    Optimizer optimizer; // the reference's while fine-tuning, then the policy's
+    CausalLm policy;
+    SplittableRandom random;
+    int[] seqs;
+    double[] refLp;
+    double[] polLp;
+    int run; // index of the current K
+    int first; // first step of the current segment
+    double lossSum;
+    double accSum;
+    double marginSum;
 
-    Session(Config c, RunDirectory dir, Progress progress) {
+    Session(Config c, Training.Listener<UnitLog> listener) {
       this.c = c;
-      this.dir = dir;
-      this.progress = progress;
+      this.listener = listener;
       this.task = new SortingTask(c.length());
       this.t = task.sequenceLength();
       this.from = task.answerStart();
       this.heldOut = task.prompts(c.heldOut(), new SplittableRandom(c.seed() ^ 0x5DEECE66DL), Set.of());
       for (int[] p : heldOut) heldOutKeys.add(SortingTask.key(p));
-      this.segments = (c.dpoSteps() + c.evalEvery() - 1) / c.evalEvery();
+      this.segments = segments(c);
+      Engine.getInstance().setRandomSeed((int) c.seed());
+      this.reference = new CausalLm(SortingTask.VOCABULARY, c.hidden(), t);
     }
 
-    Result run() {
-      int done = dir == null ? 0 : dir.latestCheckpoint().orElse(0);
-      Engine.getInstance().setRandomSeed((int) c.seed());
-      reference = new CausalLm(SortingTask.VOCABULARY, c.hidden(), t);
-      try {
-        CausalLm policy = null;
-        Optimizer optimizer = null;
-        if (done == 0) {
-          sft();
-          if (dir != null) dir.writeCheckpoint(1, out -> save(new DataOutputStream(out), 1, null, null));
-        } else {
-          if (done > 1) { // inside or after the preference runs: the latest policy and its optimiser
-            policy = new CausalLm(SortingTask.VOCABULARY, c.hidden(), t);
-            optimizer = new Optimizer(Optimizer.Kind.ADAMW, policy.parameters(), policy.manager(), 0.9f, 0f);
-          }
-          restore(done, policy, optimizer);
-        }
+    @Override
+    public int units() {
+      return 1 + c.rejected().size() * segments;
+    }
+
+    @Override
+    public long steps(int unit) {
+      if (unit == 1) return c.sftSteps();
+      int seg = (unit - 2) % segments;
+      return Math.min(c.dpoSteps(), (seg + 1) * c.evalEvery()) - seg * c.evalEvery();
+    }
+
+    @Override
+    public void beginUnit(int unit) {
+      if (unit == 1) {
+        sftLoss = new double[c.sftSteps()];
+        optimizer = new Optimizer(Optimizer.Kind.ADAMW, reference.parameters(), reference.manager(), 0.9f, 0f);
+        random = new SplittableRandom(c.seed());
+        seqs = new int[c.sftBatch() * t];
+        return;
+      }
+      ensureData();
+      run = (unit - 2) / segments;
+      int seg = (unit - 2) % segments;
+      int k = c.rejected().get(run);
+      if (seg == 0) { // a new K starts from the reference
+        newPolicy();
+        policy.copyFrom(reference);
+        runs.add(new Run(k, new ArrayList<>(List.of(evaluate(policy, 0, Double.NaN, Double.NaN, Double.NaN, run * (segments + 1L)))), c.dpoSteps()));
+      }
+      random = new SplittableRandom(c.seed() * 7919 + run * 100_003L + seg);
+      int cand = 1 + k;
+      seqs = new int[c.dpoBatch() * cand * t];
+      refLp = new double[c.dpoBatch() * cand];
+      polLp = new double[c.dpoBatch() * cand];
+      first = seg * c.evalEvery();
+      lossSum = 0;
+      accSum = 0;
+      marginSum = 0;
+    }
+
+    private void newPolicy() {
+      if (policy != null) policy.close();
+      policy = null;
+      policy = new CausalLm(SortingTask.VOCABULARY, c.hidden(), t);
+      optimizer = new Optimizer(Optimizer.Kind.ADAMW, policy.parameters(), policy.manager(), 0.9f, 0f);
+    }
+
+    @Override
+    public double step(int unit, long s) {
+      if (unit == 1) {
+        double loss = sftStep();
+        sftLoss[(int) s] = loss;
+        return loss;
+      }
+      return preferenceStep(first + (int) s);
+    }
+
+    @Override
+    public UnitLog endUnit(Training.Unit u) {
+      if (u.unit() > 1) {
+        int last = first + (int) u.steps();
+        int seg = (u.unit() - 2) % segments;
+        long n = u.steps();
+        runs.get(run).points().add(evaluate(policy, last, lossSum / n, accSum / n, marginSum / n, run * (segments + 1L) + seg + 1));
+      }
+      return new UnitLog(u.unit(), phase(c, u.unit()), u.meanLoss(), u.seconds());
+    }
+
+    @Override
+    public Map<String, Object> toMap(UnitLog r) {
+      return r.toMap();
+    }
+
+    @Override
+    public UnitLog fromMap(Map<String, Object> m) {
+      return UnitLog.fromMap(m);
+    }
+
+    /** The reference's held-out answers and the preference data, once, after fine-tuning. */
+    void ensureData() {
+      if (data == null) {
         evaluateReference();
-        Preferences data = preferences();
-        for (int r = 0; r < c.rejected().size(); r++) {
-          int k = c.rejected().get(r);
-          int firstSegment;
-          if (r < runs.size()) { // begun before a restart: finished, or the one the checkpoint holds
-            firstSegment = runs.get(r).points().size() - 1;
-            if (firstSegment == segments) continue;
-          } else {
-            if (policy != null) policy.close();
-            policy = new CausalLm(SortingTask.VOCABULARY, c.hidden(), t);
-            policy.copyFrom(reference);
-            optimizer = new Optimizer(Optimizer.Kind.ADAMW, policy.parameters(), policy.manager(), 0.9f, 0f);
-            runs.add(new Run(k, new ArrayList<>(List.of(evaluate(policy, 0, Double.NaN, Double.NaN, Double.NaN, r * (segments + 1L)))), c.dpoSteps()));
-            firstSegment = 0;
-          }
-          for (int seg = firstSegment; seg < segments; seg++) {
-            segment(policy, optimizer, data, r, k, seg);
-            if (dir != null) {
-              int unit = 2 + r * segments + seg;
-              CausalLm p = policy;
-              Optimizer o = optimizer;
-              dir.writeCheckpoint(unit, out -> save(new DataOutputStream(out), unit, p, o));
-            }
-          }
-        }
-        if (policy != null) policy.close();
-        return new Result(c, sftLoss, referenceScore, referenceExact, data.prompts, List.copyOf(runs));
-      } finally {
-        reference.close();
+        data = preferences();
       }
     }
 
-    /** Supervised fine-tuning of the reference on right answers. */
-    void sft() {
-      sftLoss = new double[c.sftSteps()];
-      Optimizer opt = new Optimizer(Optimizer.Kind.ADAMW, reference.parameters(), reference.manager(), 0.9f, 0f);
-      SplittableRandom random = new SplittableRandom(c.seed());
+    @Override
+    public void close() {
+      if (policy != null) policy.close();
+      reference.close();
+    }
+
+    /** One step of supervised fine-tuning of the reference on right answers; returns its loss. */
+    double sftStep() {
       int b = c.sftBatch();
-      int[] seqs = new int[b * t];
-      for (int s = 0; s < c.sftSteps(); s++) {
-        for (int i = 0; i < b; i++) {
-          int[] p;
-          do {
-            p = task.prompt(random);
-          } while (heldOutKeys.contains(SortingTask.key(p)));
-          task.sequence(p, task.solve(p), seqs, i * t);
-        }
+      for (int i = 0; i < b; i++) {
+        int[] p;
+        do {
+          p = task.prompt(random);
+        } while (heldOutKeys.contains(SortingTask.key(p)));
+        task.sequence(p, task.solve(p), seqs, i * t);
+      }
+      try (NDManager m = reference.manager().newSubManager()) {
         float loss;
-        try (NDManager m = reference.manager().newSubManager()) {
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray nll = reference.sequenceLogProbs(m, seqs, b, t, from, true).mean().neg().div(c.length()); // per answer token
-            gc.backward(nll);
-            loss = nll.getFloat();
-          }
-          opt.step((float) c.sftLr());
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray nll = reference.sequenceLogProbs(m, seqs, b, t, from, true).mean().neg().div(c.length()); // per answer token
+          gc.backward(nll);
+          loss = nll.getFloat();
         }
-        sftLoss[s] = loss;
-        if (progress != null) progress.step("sft", s + 1, c.sftSteps(), loss);
+        optimizer.step((float) c.sftLr());
+        return loss;
       }
     }
 
@@ -363,7 +448,7 @@ public final class PreferenceTraining {
         int[] part = java.util.Arrays.copyOfRange(drafts, r0 * t, (r0 + rows) * t);
         reference.sample(part, rows, t, from, 1.0, random);
         System.arraycopy(part, 0, drafts, r0 * t, rows * t);
-        if (progress != null) progress.step("sampling answers", r0 + rows, total, Double.NaN);
+        if (listener != null) listener.phase("sampling answers", r0 + rows, total);
       }
       List<int[]> kept = new ArrayList<>();
       for (int i = 0; i < c.prompts(); i++) {
@@ -403,54 +488,43 @@ public final class PreferenceTraining {
       return new Preferences(n, cand, seqs, refLogp);
     }
 
-    /** {@code evalEvery} preference steps for K = {@code k}, then an evaluation. */
-    void segment(CausalLm policy, Optimizer opt, Preferences data, int r, int k, int seg) {
-      SplittableRandom random = new SplittableRandom(c.seed() * 7919 + r * 100_003L + seg);
+    /** Preference step {@code step} of the current K; returns its loss. */
+    double preferenceStep(int step) {
       int b = c.dpoBatch();
-      int cand = 1 + k;
-      int[] seqs = new int[b * cand * t];
-      double[] refLp = new double[b * cand];
-      double[] polLp = new double[b * cand];
-      int first = seg * c.evalEvery();
-      int last = Math.min(c.dpoSteps(), first + c.evalEvery());
-      double lossSum = 0;
-      double accSum = 0;
-      double marginSum = 0;
-      for (int step = first; step < last; step++) {
-        for (int i = 0; i < b; i++) {
-          int p = random.nextInt(data.prompts());
-          for (int j = 0; j < cand; j++) {
-            int src = p * data.candidates() + j;
-            System.arraycopy(data.seqs(), src * t, seqs, (i * cand + j) * t, t);
-            refLp[i * cand + j] = data.referenceLogp()[src];
-          }
+      int cand = 1 + c.rejected().get(run);
+      Preferences data = this.data;
+      Optimizer opt = optimizer;
+      int r = run;
+      for (int i = 0; i < b; i++) {
+        int p = random.nextInt(data.prompts());
+        for (int j = 0; j < cand; j++) {
+          int src = p * data.candidates() + j;
+          System.arraycopy(data.seqs(), src * t, seqs, (i * cand + j) * t, t);
+          refLp[i * cand + j] = data.referenceLogp()[src];
         }
-        PreferenceLoss.Result res;
-        try (NDManager m = policy.manager().newSubManager()) {
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray lp = policy.sequenceLogProbs(m, seqs, b * cand, t, from, true); // b(1+K)
-            float[] v = lp.toFloatArray();
-            for (int q = 0; q < v.length; q++) polLp[q] = v[q];
-            res = PreferenceLoss.compute(c.objective(), c.beta(), polLp, refLp, cand);
-            float[] g = new float[v.length];
-            for (int q = 0; q < g.length; q++) g[q] = (float) res.policyGradient()[q];
-            // + nll * mean over prompts of -log pi(chosen) / L
-            for (int i = 0; i < b; i++) g[i * cand] -= (float) (c.nll() / ((double) b * c.length()));
-            gc.backward(lp.mul(m.create(g, new Shape(g.length))).sum());
-          }
-          opt.step((float) c.dpoLr());
-        }
-        if (!Double.isFinite(res.loss())) throw new IllegalStateException("preference training diverged at step " + step + " (K=" + k + ")");
-        lossSum += res.loss();
-        accSum += res.accuracy();
-        marginSum += res.margin();
-        runs.get(r).stepLoss()[step] = res.loss();
-        runs.get(r).stepAccuracy()[step] = res.accuracy();
-        runs.get(r).stepMargin()[step] = res.margin();
-        if (progress != null) progress.step("dpo K=" + k, step + 1, c.dpoSteps(), res.loss());
       }
-      int steps = last - first;
-      runs.get(r).points().add(evaluate(policy, last, lossSum / steps, accSum / steps, marginSum / steps, r * (segments + 1L) + seg + 1));
+      PreferenceLoss.Result res;
+      try (NDManager m = policy.manager().newSubManager()) {
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray lp = policy.sequenceLogProbs(m, seqs, b * cand, t, from, true); // b(1+K)
+          float[] v = lp.toFloatArray();
+          for (int q = 0; q < v.length; q++) polLp[q] = v[q];
+          res = PreferenceLoss.compute(c.objective(), c.beta(), polLp, refLp, cand);
+          float[] g = new float[v.length];
+          for (int q = 0; q < g.length; q++) g[q] = (float) res.policyGradient()[q];
+          // + nll * mean over prompts of -log pi(chosen) / L
+          for (int i = 0; i < b; i++) g[i * cand] -= (float) (c.nll() / ((double) b * c.length()));
+          gc.backward(lp.mul(m.create(g, new Shape(g.length))).sum());
+        }
+        opt.step((float) c.dpoLr());
+      }
+      lossSum += res.loss();
+      accSum += res.accuracy();
+      marginSum += res.margin();
+      runs.get(r).stepLoss()[step] = res.loss();
+      runs.get(r).stepAccuracy()[step] = res.accuracy();
+      runs.get(r).stepMargin()[step] = res.margin();
+      return res.loss();
     }
 
     /** Win rate against the reference's held-out answers, score, exact rate and KL on the policy's samples. */
@@ -480,13 +554,10 @@ public final class PreferenceTraining {
       return new Point(step, loss, acc, margin, kl, (wins + 0.5 * ties) / n, wins, ties, losses, score / n, exact / (double) n);
     }
 
-    void save(DataOutputStream out, int unit, CausalLm policy, Optimizer opt) throws IOException {
-      out.writeInt(MAGIC);
-      out.writeInt(unit);
+    @Override
+    public void save(DataOutputStream out) throws IOException {
       Map<String, Object> state = new LinkedHashMap<>();
-      List<Object> sft = new ArrayList<>();
-      for (double v : sftLoss) sft.add(v);
-      state.put("sft_loss", sft);
+      state.put("sft_loss", list(sftLoss));
       List<Object> rs = new ArrayList<>();
       for (Run r : runs) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -505,37 +576,28 @@ public final class PreferenceTraining {
       out.writeBoolean(policy != null);
       if (policy != null) {
         policy.save(out);
-        opt.save(out);
+        optimizer.save(out);
       }
-      out.flush();
     }
 
-    void restore(int unit, CausalLm policy, Optimizer opt) {
-      Path file = dir.checkpoint(unit);
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-        if (in.readInt() != MAGIC) throw new IllegalArgumentException(file + ": not a preference-training checkpoint");
-        int stored = in.readInt();
-        if (stored != unit) throw new IllegalArgumentException(file + ": holds unit " + stored + ", expected " + unit);
-        byte[] json = new byte[in.readInt()];
-        in.readFully(json);
-        Map<String, Object> state = JsonReader.parseObject(new String(json, java.nio.charset.StandardCharsets.UTF_8));
-        List<?> sft = (List<?>) state.get("sft_loss");
-        sftLoss = new double[sft.size()];
-        for (int i = 0; i < sftLoss.length; i++) sftLoss[i] = num(sft.get(i));
-        for (Object o : (List<?>) state.get("runs")) {
-          Map<?, ?> m = (Map<?, ?>) o;
-          List<Point> pts = new ArrayList<>();
-          for (Object p : (List<?>) m.get("points")) pts.add(Point.fromMap((Map<?, ?>) p));
-          runs.add(new Run(((Number) m.get("rejected")).intValue(), pts, array(m.get("step_loss")), array(m.get("step_accuracy")),
-              array(m.get("step_margin"))));
-        }
-        reference.load(in);
-        if (in.readBoolean() && policy != null) {
-          policy.load(in);
-          opt.load(in);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
+    @Override
+    public void load(DataInputStream in) throws IOException {
+      byte[] json = new byte[in.readInt()];
+      in.readFully(json);
+      Map<String, Object> state = JsonReader.parseObject(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+      sftLoss = array(state.get("sft_loss"));
+      for (Object o : (List<?>) state.get("runs")) {
+        Map<?, ?> m = (Map<?, ?>) o;
+        List<Point> pts = new ArrayList<>();
+        for (Object p : (List<?>) m.get("points")) pts.add(Point.fromMap((Map<?, ?>) p));
+        runs.add(new Run(((Number) m.get("rejected")).intValue(), pts, array(m.get("step_loss")), array(m.get("step_accuracy")),
+            array(m.get("step_margin"))));
+      }
+      reference.load(in);
+      if (in.readBoolean()) {
+        newPolicy();
+        policy.load(in);
+        optimizer.load(in);
       }
     }
   }

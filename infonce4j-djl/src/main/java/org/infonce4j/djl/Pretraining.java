@@ -27,7 +27,8 @@ import org.infonce4j.data.FashionMnist;
 import org.infonce4j.io.Json;
 import org.infonce4j.loss.InfoNce;
 import org.infonce4j.loss.LossSpec;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 
 /**
  * Trains an image encoder on Fashion-MNIST by one of three methods, epoch by epoch, with a
@@ -254,7 +255,7 @@ public final class Pretraining {
       return m;
     }
 
-    static EpochLog fromMap(Map<?, ?> m) {
+    public static EpochLog fromMap(Map<?, ?> m) {
       List<?> t = m.get("trace") instanceof List<?> l ? l : List.of();
       double[] trace = new double[t.size()];
       for (int i = 0; i < trace.length; i++) {
@@ -271,19 +272,11 @@ public final class Pretraining {
   /** Steps per point of an epoch's loss trace. */
   public static final int TRACE_WINDOW = 10;
 
-  /** Called after every step from the training thread. */
-  @FunctionalInterface
-  public interface Progress {
-    void step(int epoch, long step, long stepsPerEpoch, double loss, double imagesPerSecond);
-  }
-
   /**
    * The outcome: the trained encoder (the caller closes it) and the epochs' records (those of earlier
    * sessions included when resumed).
    */
   public record Trained(Encoder encoder, List<EpochLog> epochs) {}
-
-  private static final int MAGIC = 0x1CE4_0003;
 
   private Pretraining() {}
 
@@ -304,19 +297,20 @@ public final class Pretraining {
    * Trains on {@code data}; with a run directory, checkpoints every epoch and, when the directory
    * holds checkpoints, resumes after the latest.
    */
-  public static Trained train(Config c, FashionMnist.Split data, RunDirectory run, Progress progress) {
-    return train(c, data, run, progress, null);
+  public static Trained train(Config c, FashionMnist.Split data, RunDirectory run, Training.Listener<EpochLog> listener) {
+    return train(c, data, run, listener, null);
   }
 
   /**
-   * As {@link #train(Config, FashionMnist.Split, RunDirectory, Progress)}, scoring the encoder with
-   * {@code monitor} after every epoch (for example kNN accuracy on held-out images); the score is
-   * kept in the epoch's record and its checkpoint.
+   * As {@link #train(Config, FashionMnist.Split, RunDirectory, Training.Listener)}, scoring the
+   * encoder with {@code monitor} after every epoch (for example kNN accuracy on held-out images);
+   * the score is kept in the epoch's record and its checkpoint.
    */
-  public static Trained train(Config c, FashionMnist.Split data, RunDirectory run, Progress progress, ToDoubleFunction<Encoder> monitor) {
+  public static Trained train(Config c, FashionMnist.Split data, RunDirectory run, Training.Listener<EpochLog> listener,
+      ToDoubleFunction<Encoder> monitor) {
     Encoder enc = initial(c);
-    try {
-      return new Session(c, data, enc, run, progress, monitor).run();
+    try (Session s = new Session(c, data, enc, monitor)) {
+      return new Trained(enc, Training.run(s, run, listener).records());
     } catch (RuntimeException | Error e) {
       enc.close();
       throw e;
@@ -346,7 +340,7 @@ public final class Pretraining {
       labels[i] = r.nextInt(FashionMnist.CLASSES.length);
     }
     try (Encoder enc = initial(c)) {
-      Session s = new Session(c, new FashionMnist.Split(img, labels), enc, null, null, null);
+      Session s = new Session(c, new FashionMnist.Split(img, labels), enc, null);
       s.fixedViews = true;
       int[] index = new int[b];
       for (int i = 0; i < b; i++) {
@@ -372,40 +366,44 @@ public final class Pretraining {
     }
   }
 
-  /** One training session's state. */
-  private static final class Session {
+  /** One training session's state: the recipe the training loop runs. */
+  private static final class Session implements Training.Recipe<EpochLog>, AutoCloseable {
     private final Config c;
     private final FashionMnist.Split data;
     private final Encoder enc;
-    private final RunDirectory run;
-    private final Progress progress;
     private final ToDoubleFunction<Encoder> monitor;
     private final Optimizer sgd;
     private final int n;
     private final long stepsPerEpoch;
     private final Augment augment;
-    private final List<EpochLog> logs = new ArrayList<>();
     private final InfoNce core;
+    private final float[] views; // 2B x side^2: first views then second views
+    private final int[] index;
     // MoCo
     private Encoder keys;
     private NDArray queue; // K x projection, unit rows
     private int queuePointer;
     /** Benchmarks: the views array already holds the images; no augmentation. */
     private boolean fixedViews;
+    // The current epoch
+    private SplittableRandom rnd;
+    private int[] order;
+    private double[] trace;
+    private float lr;
 
-    Session(Config c, FashionMnist.Split data, Encoder enc, RunDirectory run, Progress progress, ToDoubleFunction<Encoder> monitor) {
+    Session(Config c, FashionMnist.Split data, Encoder enc, ToDoubleFunction<Encoder> monitor) {
       this.c = c;
       this.monitor = monitor;
       this.augment = Augment.of(c.minCrop(), c.jitter());
       this.data = data;
       this.enc = enc;
-      this.run = run;
-      this.progress = progress;
       this.n = c.images() > 0 ? Math.min(c.images(), data.size()) : data.size();
       if (n < c.batch()) {
         throw new IllegalArgumentException("the batch (" + c.batch() + ") is larger than the training images (" + n + ")");
       }
       this.stepsPerEpoch = n / c.batch(); // the last partial batch is dropped: shapes stay fixed
+      this.views = new float[2 * c.batch() * c.viewSize() * c.viewSize()];
+      this.index = new int[c.batch()];
       this.sgd = new Optimizer(c.optimizer(), enc.trainable(), enc.manager(), (float) c.momentum(), (float) c.weightDecay());
       this.core = c.coreLoss() ? InfoNce.create(c.threads()) : null;
       if (c.method() == Method.MOCO) {
@@ -422,55 +420,48 @@ public final class Pretraining {
       }
     }
 
-    Trained run() {
-      int start = 0;
-      if (run != null && run.latestCheckpoint().isPresent()) {
-        start = run.latestCheckpoint().getAsInt();
-        restore(start);
-      }
-      for (int epoch = start + 1; epoch <= c.epochs(); epoch++) {
-        logs.add(epoch(epoch));
-        if (run != null) {
-          int e = epoch;
-          run.writeCheckpoint(epoch, out -> save(new DataOutputStream(out), e));
-          run.writeJson("epochs.json", logs.stream().map(EpochLog::toMap).toList());
-        }
-      }
-      close();
-      return new Trained(enc, List.copyOf(logs));
+    @Override
+    public int units() {
+      return c.epochs();
     }
 
-    private EpochLog epoch(int epoch) {
-      SplittableRandom rnd = new SplittableRandom(c.seed() * 1_000_003L + epoch);
-      int[] order = permutation(n, rnd);
-      int side = c.viewSize();
+    @Override
+    public long steps(int epoch) {
+      return stepsPerEpoch;
+    }
+
+    @Override
+    public void beginUnit(int epoch) {
+      rnd = new SplittableRandom(c.seed() * 1_000_003L + epoch);
+      order = permutation(n, rnd);
+      trace = new double[(int) ((stepsPerEpoch + TRACE_WINDOW - 1) / TRACE_WINDOW)];
+    }
+
+    @Override
+    public double step(int epoch, long s) {
       int b = c.batch();
-      float[] views = new float[2 * b * side * side]; // 2B x side^2: first views then second views
-      int[] index = new int[b];
-      long warmup = Math.round(c.warmupEpochs() * stepsPerEpoch);
-      long total = c.epochs() * stepsPerEpoch;
-      double lossSum = 0;
-      double[] trace = new double[(int) ((stepsPerEpoch + TRACE_WINDOW - 1) / TRACE_WINDOW)];
-      float lr = 0;
-      long t0 = System.nanoTime();
-      for (long s = 0; s < stepsPerEpoch; s++) {
-        System.arraycopy(order, (int) (s * b), index, 0, b);
-        long global = (epoch - 1) * stepsPerEpoch + s;
-        lr = Optimizer.cosineWithWarmup((float) c.lr(), global, warmup, total);
-        float loss = step(index, views, rnd, lr);
-        if (!Float.isFinite(loss)) {
-          throw new IllegalStateException("training diverged at epoch " + epoch + ", step " + s + " (loss " + loss + "); lower --lr");
-        }
-        lossSum += loss;
-        trace[(int) (s / TRACE_WINDOW)] += loss / (double) Math.min(TRACE_WINDOW, stepsPerEpoch - s / TRACE_WINDOW * TRACE_WINDOW);
-        if (progress != null) {
-          double seconds = (System.nanoTime() - t0) / 1e9;
-          progress.step(epoch, s + 1, stepsPerEpoch, loss, (s + 1) * b / seconds);
-        }
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.arraycopy(order, (int) (s * b), index, 0, b);
+      long global = (epoch - 1) * stepsPerEpoch + s;
+      lr = Optimizer.cosineWithWarmup((float) c.lr(), global, Math.round(c.warmupEpochs() * stepsPerEpoch), c.epochs() * stepsPerEpoch);
+      float loss = step(index, views, rnd, lr);
+      trace[(int) (s / TRACE_WINDOW)] += loss / (double) Math.min(TRACE_WINDOW, stepsPerEpoch - s / TRACE_WINDOW * TRACE_WINDOW);
+      return loss;
+    }
+
+    @Override
+    public EpochLog endUnit(Training.Unit u) {
       double score = monitor == null ? Double.NaN : monitor.applyAsDouble(enc);
-      return new EpochLog(epoch, lossSum / stepsPerEpoch, stepsPerEpoch * b / seconds, lr, seconds, score, trace);
+      return new EpochLog(u.unit(), u.meanLoss(), u.steps() * c.batch() / u.seconds(), lr, u.seconds(), score, trace);
+    }
+
+    @Override
+    public Map<String, Object> toMap(EpochLog log) {
+      return log.toMap();
+    }
+
+    @Override
+    public EpochLog fromMap(Map<String, Object> m) {
+      return EpochLog.fromMap(m);
     }
 
     /** One optimisation step on the images {@code index}; returns the loss. */
@@ -489,7 +480,8 @@ public final class Pretraining {
       }
     }
 
-    void close() {
+    @Override
+    public void close() {
       if (core != null) {
         core.close();
       }
@@ -611,11 +603,8 @@ public final class Pretraining {
       }
     }
 
-    private void save(DataOutputStream out, int epoch) throws IOException {
-      out.writeInt(MAGIC);
-      out.writeInt(epoch);
-      out.writeUTF(Json.write(c.toMap()));
-      writeLong(out, Json.write(logs.stream().map(EpochLog::toMap).toList()));
+    @Override
+    public void save(DataOutputStream out) throws IOException {
       enc.save(out);
       sgd.save(out);
       if (keys != null) {
@@ -627,62 +616,26 @@ public final class Pretraining {
           out.writeFloat(v);
         }
       }
-      out.flush();
     }
 
-    private void restore(int epoch) {
-      java.nio.file.Path file = run.checkpoint(epoch);
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-        logs.addAll(readHeader(in, file, epoch));
-        enc.load(in);
-        sgd.load(in);
-        if (keys != null) {
-          keys.load(in);
-          queuePointer = in.readInt();
-          int len = in.readInt();
-          float[] qd = new float[len];
-          for (int i = 0; i < len; i++) {
-            qd[i] = in.readFloat();
-          }
-          queue.set(qd);
+    @Override
+    public void load(DataInputStream in) throws IOException {
+      enc.load(in);
+      sgd.load(in);
+      if (keys != null) {
+        keys.load(in);
+        queuePointer = in.readInt();
+        int len = in.readInt();
+        if (len != c.queue() * c.projection()) {
+          throw new IOException("the queue holds " + len + " values, the settings say " + c.queue() + " x " + c.projection());
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(file + ": cannot resume from this checkpoint: " + e.getMessage(), e);
+        float[] qd = new float[len];
+        for (int i = 0; i < len; i++) {
+          qd[i] = in.readFloat();
+        }
+        queue.set(qd);
       }
     }
-  }
-
-  /**
-   * Reads a checkpoint's header (magic, epoch, settings, the epoch records) up to the parameters.
-   * The settings are skipped: the run directory has already compared them with the run's.
-   */
-  private static List<EpochLog> readHeader(DataInputStream in, java.nio.file.Path file, int epoch) throws IOException {
-    if (in.readInt() != MAGIC) {
-      throw new IllegalArgumentException(file + ": not an infonce4j checkpoint (or one of an older format)");
-    }
-    int stored = in.readInt();
-    if (stored != epoch) {
-      throw new IllegalArgumentException(file + ": holds epoch " + stored + ", expected " + epoch);
-    }
-    in.readUTF();
-    List<EpochLog> logs = new ArrayList<>();
-    for (Object o : org.infonce4j.io.JsonReader.parse(readLong(in)) instanceof List<?> l ? l : List.of()) {
-      logs.add(EpochLog.fromMap((Map<?, ?>) o));
-    }
-    return logs;
-  }
-
-  /** Strings past writeUTF's 64 KB (the epochs' loss traces grow with the run). */
-  private static void writeLong(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String readLong(DataInputStream in) throws IOException {
-    byte[] b = new byte[in.readInt()];
-    in.readFully(b);
-    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
@@ -692,16 +645,15 @@ public final class Pretraining {
    */
   public static Trained load(RunDirectory run) {
     Config c = Config.fromMap(run.config());
-    int epoch = run.latestCheckpoint().orElseThrow(() -> new IllegalArgumentException(run.dir() + ": the run has no checkpoint yet"));
+    RunDirectory.Checkpoint cp = run.requireCheckpoint();
     Encoder enc = initial(c);
-    java.nio.file.Path file = run.checkpoint(epoch);
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-      List<EpochLog> logs = readHeader(in, file, epoch);
+    try (DataInputStream in = cp.payload()) {
+      List<EpochLog> logs = Training.records(EpochLog::fromMap, cp);
       enc.load(in);
       return new Trained(enc, List.copyOf(logs));
     } catch (IOException e) {
       enc.close();
-      throw new UncheckedIOException(file + ": cannot read the checkpoint: " + e.getMessage(), e);
+      throw new UncheckedIOException(cp.file() + ": cannot read the checkpoint: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       enc.close();
       throw e;

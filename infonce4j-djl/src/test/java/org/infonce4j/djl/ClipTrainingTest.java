@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.infonce4j.clip.Retrieval;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Training;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,12 +152,12 @@ class ClipTrainingTest {
     try (ClipTraining.Trained t = ClipTraining.train(c, d, RunDirectory.start(dir.resolve("whole"), c.toMap(), false), null)) {
       whole = t.epochs();
     }
-    ClipTraining.Progress stopAtEpoch2 = (epoch, step, steps, loss, scale) -> {
-      if (epoch == 2 && step == 3) throw new IllegalStateException("stopped");
+    Training.Listener<ClipTraining.EpochLog> stopAtEpoch2 = s -> {
+      if (s.unit() == 2 && s.step() == 3) throw new IllegalStateException("stopped");
     };
     Path cut = dir.resolve("cut");
     assertThrows(IllegalStateException.class, () -> ClipTraining.train(c, d, RunDirectory.start(cut, c.toMap(), false), stopAtEpoch2));
-    assertEquals(1, RunDirectory.open(cut).latestCheckpoint().getAsInt());
+    assertEquals(1, RunDirectory.open(cut).latestCheckpoint().orElseThrow().unit());
     try (ClipTraining.Trained t = ClipTraining.train(c, d, RunDirectory.start(cut, c.toMap(), true), null)) {
       assertEquals(3, t.epochs().size());
       for (int e = 0; e < 3; e++) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.infonce4j.mi.MiEstimator;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,11 +53,14 @@ class MiStaircaseTest {
     MiStaircase.Config c = tiny(MiStaircase.Critic.SEPARABLE, List.of(MiEstimator.INFONCE, MiEstimator.DV), 40);
     MiStaircase.Result straight = MiStaircase.run(c, RunDirectory.start(dir.resolve("a"), c.toMap(), false), null);
     RunDirectory b = RunDirectory.start(dir.resolve("b"), c.toMap(), false);
-    RuntimeException stop = assertThrows(RuntimeException.class, () -> MiStaircase.run(c, b, (e, step, steps, est, truth) -> {
-      if (e == MiEstimator.DV && step == 50) throw new IllegalStateException("stopped");
+    RuntimeException stop = assertThrows(RuntimeException.class, () -> MiStaircase.run(c, b, s -> {
+      // step 50 of DV's staircase: its second stair (unit 4 of InfoNCE's two and DV's two), step 10
+      if (MiStaircase.estimatorOf(c, s.unit()) == MiEstimator.DV && MiStaircase.stairOf(c, s.unit()) == 1 && s.step() == 10) {
+        throw new IllegalStateException("stopped");
+      }
     }));
     assertEquals("stopped", stop.getMessage());
-    assertEquals(3, b.latestCheckpoint().getAsInt(), "two stairs of InfoNCE and one of DV were checkpointed");
+    assertEquals(3, b.latestCheckpoint().orElseThrow().unit(), "two stairs of InfoNCE and one of DV were checkpointed");
     MiStaircase.Result resumed = MiStaircase.run(c, RunDirectory.start(dir.resolve("b"), c.toMap(), true), null);
     for (int e = 0; e < 2; e++) {
       assertArrayEquals(straight.traces().get(e).estimates(), resumed.traces().get(e).estimates(), "estimator " + e);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.infonce4j.dpo.PreferenceLoss;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,11 +66,12 @@ class PreferenceTrainingTest {
     PreferenceTraining.Config c = tiny(PreferenceLoss.Objective.INFONCE, List.of(1, 2), 20);
     PreferenceTraining.Result straight = PreferenceTraining.run(c, null, null);
     RunDirectory b = RunDirectory.start(dir.resolve("b"), c.toMap(), false);
-    RuntimeException stop = assertThrows(RuntimeException.class, () -> PreferenceTraining.run(c, b, (phase, step, steps, loss) -> {
-      if (phase.equals("dpo K=2") && step == 15) throw new IllegalStateException("stopped");
+    RuntimeException stop = assertThrows(RuntimeException.class, () -> PreferenceTraining.run(c, b, s -> {
+      // step 15 of K=2: its second segment of 10 steps (unit 5), step 5
+      if (PreferenceTraining.phase(c, s.unit()).equals("dpo K=2") && s.unit() == 5 && s.step() == 5) throw new IllegalStateException("stopped");
     }));
     assertEquals("stopped", stop.getMessage());
-    assertEquals(4, b.latestCheckpoint().getAsInt(), "fine-tuning, two evaluations of K=1 and one of K=2 were checkpointed");
+    assertEquals(4, b.latestCheckpoint().orElseThrow().unit(), "fine-tuning, two evaluations of K=1 and one of K=2 were checkpointed");
     PreferenceTraining.Result resumed = PreferenceTraining.run(c, RunDirectory.start(dir.resolve("b"), c.toMap(), true), null);
     assertArrayEquals(straight.sftLoss(), resumed.sftLoss());
     assertEquals(straight.referenceScore(), resumed.referenceScore());

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Random;
 import org.infonce4j.Matrix;
 import org.infonce4j.data.FashionMnist;
-import org.infonce4j.run.RunDirectory;
+import org.infonce4j.djl.train.RunDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,13 +128,13 @@ class PretrainingTest {
       }
       Path runB = dir.resolve(method + "-b");
       RunDirectory first = RunDirectory.start(runB, c.toMap(), false);
-      RuntimeException stop = assertThrows(RuntimeException.class, () -> Pretraining.train(c, data, first, (epoch, step, steps, loss, ips) -> {
-        if (epoch == 2) {
+      RuntimeException stop = assertThrows(RuntimeException.class, () -> Pretraining.train(c, data, first, s -> {
+        if (s.unit() == 2) {
           throw new IllegalStateException("stopped");
         }
       }));
       assertEquals("stopped", stop.getMessage());
-      assertEquals(1, first.latestCheckpoint().getAsInt());
+      assertEquals(1, first.latestCheckpoint().orElseThrow().unit());
       Pretraining.Trained resumed = Pretraining.train(c, data, RunDirectory.start(runB, c.toMap(), true), null);
       try (Encoder e = resumed.encoder()) {
         assertEquals(3, resumed.epochs().size(), "the first epoch's record survives the restart");

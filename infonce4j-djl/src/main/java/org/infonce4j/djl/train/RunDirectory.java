@@ -1,0 +1,425 @@
+package org.infonce4j.djl.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import org.infonce4j.Provenance;
+import org.infonce4j.io.AtomicFile;
+
+/**
+ * The directory of one training run: {@code config.json} (the recipe and its settings),
+ * {@code provenance.json} (versions, commit, machine), {@code checkpoints/epoch-NNNN.ckpt} (written
+ * atomically and checksummed; the last {@link #KEEP} kept), {@code epochs.json}, {@code
+ * metrics.json} and plots. A run is resumed by opening its directory again with the same settings.
+ *
+ * <p>A checkpoint file is a header (magic, format, unit, the JSON metadata: settings and the
+ * records of the units so far), the recipe's payload (parameters, optimiser and recipe state) and a
+ * trailer with the CRC32C of everything before it. A file whose checksum does not match (a write
+ * cut short outside {@link AtomicFile}, a damaged disk) is named and passed over for the previous
+ * intact one.
+ */
+public final class RunDirectory {
+
+  /** Checkpoints kept; older ones are deleted after each new one is safely written. */
+  public static final int KEEP = 2;
+
+  private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d{4,})\\.ckpt");
+  private static final int MAGIC = 0x494A_434B; // "IJCK"
+  private static final int FORMAT = 1;
+  private static final int TRAILER = 0x454E_4421; // "END!"
+  private static final System.Logger LOG = System.getLogger(RunDirectory.class.getName());
+
+  /** JSON for every file of a run: insertion order kept, pretty-printed as {@code "key": value}, NaN written as null. */
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .setDefaultPrettyPrinter(new DefaultPrettyPrinter().withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
+  private final Path dir;
+  private final Map<String, Object> config;
+
+  private RunDirectory(Path dir, Map<String, Object> config) {
+    this.dir = dir;
+    this.config = config;
+  }
+
+  /**
+   * Starts a run in {@code dir}, or continues the one there when {@code resume}.
+   *
+   * @param config the recipe's settings, recipe name included; compared with the stored ones on resume
+   * @throws IllegalArgumentException when {@code dir} holds a run and {@code resume} is false, when it
+   *     holds none and {@code resume} is true, when it is a non-empty folder that is not a run (its
+   *     files would be overwritten), or when the settings differ
+   */
+  public static RunDirectory start(Path dir, Map<String, Object> config, boolean resume) {
+    Path cfg = dir.resolve("config.json");
+    boolean exists = Files.isRegularFile(cfg);
+    if (exists && !resume) {
+      throw new IllegalArgumentException(dir + " already holds a run; pass --resume to continue it, or choose another --out directory");
+    }
+    if (!exists && resume) {
+      throw new IllegalArgumentException(dir + " holds no run to resume (no config.json)");
+    }
+    if (!exists && Files.exists(dir) && !isEmptyDirectory(dir)) {
+      throw new IllegalArgumentException(dir + " exists and is not an empty folder nor a run directory; choose another --out directory");
+    }
+    try {
+      Files.createDirectories(dir.resolve("checkpoints"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": cannot create the run directory: " + e.getMessage(), e);
+    }
+    JsonNode wanted = JSON.valueToTree(config);
+    // Both sides through a JSON text, so that number types compare alike.
+    wanted = parse(write(wanted), cfg);
+    if (exists) {
+      JsonNode stored = parse(read(cfg), cfg);
+      if (!stored.equals(wanted)) {
+        throw new IllegalArgumentException(dir + ": the run was started with other settings; resume it with the same ones.\n stored: "
+            + stored + "\n  given: " + wanted);
+      }
+    } else {
+      AtomicFile.writeString(cfg, write(wanted) + "\n");
+    }
+    RunDirectory run = new RunDirectory(dir, toMap(wanted, cfg));
+    run.writeJson(exists ? "provenance-resume.json" : "provenance.json", Provenance.describe());
+    return run;
+  }
+
+  /** Opens an existing run (for evaluation). */
+  public static RunDirectory open(Path dir) {
+    Path cfg = dir.resolve("config.json");
+    if (!Files.isRegularFile(cfg)) {
+      throw new IllegalArgumentException(dir + " is not a run directory (no config.json)");
+    }
+    return new RunDirectory(dir, toMap(parse(read(cfg), cfg), cfg));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** The run's settings as stored. */
+  public Map<String, Object> config() {
+    return config;
+  }
+
+  /** {@code dir/name}. */
+  public Path file(String name) {
+    return dir.resolve(name);
+  }
+
+  /** Writes {@code dir/name} as pretty JSON, atomically. */
+  public void writeJson(String name, Object value) {
+    AtomicFile.writeString(file(name), write(value) + "\n");
+  }
+
+  /** Reads {@code dir/name} as a JSON object. */
+  public Map<String, Object> readJson(String name) {
+    Path p = file(name);
+    return toMap(parse(read(p), p), p);
+  }
+
+  /** Reads {@code dir/name} as JSON of any shape (lists, maps, numbers, strings). */
+  public Object readJsonValue(String name) {
+    Path p = file(name);
+    try {
+      return JSON.treeToValue(parse(read(p), p), Object.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(p + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Writes the content of a checkpoint after its header. */
+  @FunctionalInterface
+  public interface Payload {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes the checkpoint of {@code unit} atomically (header, {@code meta}, the payload, checksum),
+   * then drops all but the newest {@link #KEEP}.
+   */
+  public void writeCheckpoint(int unit, Map<String, Object> meta, Payload payload) {
+    byte[] metaBytes = write(meta).getBytes(StandardCharsets.UTF_8);
+    AtomicFile.write(checkpointPath(unit), raw -> {
+      CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
+      DataOutputStream out = new DataOutputStream(checked);
+      out.writeInt(MAGIC);
+      out.writeInt(FORMAT);
+      out.writeInt(unit);
+      out.writeInt(metaBytes.length);
+      out.write(metaBytes);
+      payload.write(out);
+      out.flush();
+      DataOutputStream tail = new DataOutputStream(raw);
+      tail.writeLong(checked.getChecksum().getValue());
+      tail.writeInt(TRAILER);
+      tail.flush();
+    });
+    List<Integer> units = checkpointUnits();
+    for (int k = 0; k + KEEP < units.size(); k++) {
+      try {
+        Files.deleteIfExists(checkpointPath(units.get(k)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(checkpointPath(units.get(k)) + ": cannot delete an old checkpoint: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * A verified checkpoint: its unit, its metadata, and its payload to read.
+   *
+   * @param file   the checkpoint file
+   * @param unit   the unit (epoch, stair, segment) it ends
+   * @param meta   the metadata written with it
+   * @param offset where the payload starts in the file
+   * @param length the payload's length in bytes
+   */
+  public record Checkpoint(Path file, int unit, Map<String, Object> meta, long offset, long length) {
+
+    /** The payload as a stream; reading past its end fails. Close it. */
+    public DataInputStream payload() throws IOException {
+      InputStream in = Files.newInputStream(file);
+      in.skipNBytes(offset);
+      return new DataInputStream(new BufferedInputStream(new BoundedInputStream(in, length), 1 << 16));
+    }
+  }
+
+  /**
+   * The newest intact checkpoint, if any. A newer file that fails its checksum or cannot be read is
+   * named in a warning and passed over.
+   */
+  public Optional<Checkpoint> latestCheckpoint() {
+    List<Integer> units = checkpointUnits();
+    for (int k = units.size() - 1; k >= 0; k--) {
+      Path file = checkpointPath(units.get(k));
+      try {
+        return Optional.of(verify(file, units.get(k)));
+      } catch (IllegalArgumentException e) {
+        LOG.log(System.Logger.Level.WARNING, e.getMessage() + (k > 0 ? "; using the previous checkpoint" : ""));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The newest intact checkpoint, or an error naming the run. */
+  public Checkpoint requireCheckpoint() {
+    return latestCheckpoint().orElseThrow(() -> new IllegalArgumentException(dir + ": the run has no intact checkpoint yet"));
+  }
+
+  /** The path of {@code unit}'s checkpoint. */
+  public Path checkpointPath(int unit) {
+    return dir.resolve("checkpoints").resolve(String.format("epoch-%04d.ckpt", unit));
+  }
+
+  /** Checks the file's checksum and reads its header; throws naming the file when it is not intact. */
+  static Checkpoint verify(Path file, int unit) {
+    try {
+      long size = Files.size(file);
+      if (size < 16 + 12) {
+        throw new IllegalArgumentException(file + ": damaged checkpoint (only " + size + " bytes)");
+      }
+      long body = size - 12;
+      CRC32C crc = new CRC32C();
+      long stored;
+      int end;
+      Map<String, Object> meta;
+      long offset;
+      try (InputStream raw = Files.newInputStream(file);
+          DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+        CheckedInputStream checked = new CheckedInputStream(new BoundedInputStream(in, body), crc);
+        DataInputStream head = new DataInputStream(checked);
+        int magic = head.readInt();
+        int format = head.readInt();
+        if (magic != MAGIC || format != FORMAT) {
+          throw new IllegalArgumentException(file + ": not a checkpoint of this version of infonce4j (written by an older one, or damaged)");
+        }
+        int storedUnit = head.readInt();
+        if (storedUnit != unit) {
+          throw new IllegalArgumentException(file + ": damaged checkpoint (holds unit " + storedUnit + ", its name says " + unit + ")");
+        }
+        int metaLength = head.readInt();
+        if (metaLength < 0 || metaLength > body - 16) {
+          throw new IllegalArgumentException(file + ": damaged checkpoint (metadata length " + metaLength + ")");
+        }
+        byte[] metaBytes = head.readNBytes(metaLength);
+        offset = 16L + metaLength;
+        head.transferTo(java.io.OutputStream.nullOutputStream());
+        stored = in.readLong();
+        end = in.readInt();
+        meta = end == TRAILER && stored == crc.getValue() ? toMap(parse(new String(metaBytes, StandardCharsets.UTF_8), file), file) : null;
+      }
+      if (end != TRAILER || stored != crc.getValue()) {
+        throw new IllegalArgumentException(file + ": damaged checkpoint (checksum does not match: written only in part, or changed since)");
+      }
+      return new Checkpoint(file, unit, meta, offset, body - offset);
+    } catch (EOFException e) {
+      throw new IllegalArgumentException(file + ": damaged checkpoint (ends early)", e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read the checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Integer> checkpointUnits() {
+    List<Integer> out = new ArrayList<>();
+    Path folder = dir.resolve("checkpoints");
+    if (!Files.isDirectory(folder)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(folder)) {
+      s.forEach(p -> {
+        Matcher m = CHECKPOINT.matcher(p.getFileName().toString());
+        if (m.matches()) {
+          out.add(Integer.parseInt(m.group(1)));
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": cannot list the checkpoints: " + e.getMessage(), e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static boolean isEmptyDirectory(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code value} as pretty JSON text; non-finite numbers become null. */
+  static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(JSON.valueToTree(finite(value)));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot write as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** JSON has no NaN: the tree writer would write it as a string, so it is replaced by null first. */
+  private static Object finite(Object v) {
+    if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
+      return null;
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, finite(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(finite(x)));
+      return out;
+    }
+    if (v instanceof double[] a) {
+      List<Object> out = new ArrayList<>(a.length);
+      for (double x : a) {
+        out.add(finite(x));
+      }
+      return out;
+    }
+    return v;
+  }
+
+  private static JsonNode parse(String text, Path file) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static Map<String, Object> toMap(JsonNode node, Path file) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(file + ": expected a JSON object");
+    }
+    return JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() {});
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(p + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads at most {@code limit} bytes of the stream under it. */
+  private static final class BoundedInputStream extends java.io.FilterInputStream {
+    private long left;
+
+    BoundedInputStream(InputStream in, long limit) {
+      super(in);
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = super.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long s = super.skip(Math.min(n, left));
+      left -= s;
+      return s;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(super.available(), left);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+  }
+}
