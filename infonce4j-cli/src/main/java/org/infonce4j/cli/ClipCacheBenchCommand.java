@@ -4,7 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.infonce4j.djl.ClipTraining;
+import org.infonce4j.djl.ClipSteps;
+import org.infonce4j.djl.ClipConfig;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.io.Json;
 import org.infonce4j.io.Npy;
@@ -51,7 +52,7 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DjlEnvironment.start(threads);
     long before = peakRssKb();
-    ClipTraining.StepGradients g = ClipTraining.benchmarkStep(batch, chunk, side, width, seed, ClipTraining.LossEngine.parse(loss));
+    ClipSteps.StepGradients g = ClipSteps.benchmarkStep(batch, chunk, side, width, seed, ClipConfig.LossEngine.parse(loss));
     long after = peakRssKb();
     if (gradOut != null) Npy.writeFloat32(gradOut, new int[] {g.gradients().length}, g.gradients());
     Map<String, Object> m = Json.object();

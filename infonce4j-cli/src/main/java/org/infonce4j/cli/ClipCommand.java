@@ -9,7 +9,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,9 @@ import org.infonce4j.clip.Images;
 import org.infonce4j.clip.Retrieval;
 import org.infonce4j.clip.Scenes;
 import org.infonce4j.djl.ClipTraining;
+import org.infonce4j.djl.ClipEvaluation;
+import org.infonce4j.djl.ClipData;
+import org.infonce4j.djl.ClipConfig;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.io.AtomicFile;
 import org.infonce4j.io.Json;
@@ -133,12 +135,12 @@ final class ClipCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
     boolean resume;
 
-    ClipTraining.Config config() {
-      ClipTraining.Config d = ClipTraining.Config.defaults();
-      return new ClipTraining.Config(pairs == null ? null : pairs.toString(), or(scenes, d.scenes()), or(side, d.side()), or(tokens, d.tokens()),
+    ClipConfig config() {
+      ClipConfig d = ClipConfig.defaults();
+      return new ClipConfig(pairs == null ? null : pairs.toString(), or(scenes, d.scenes()), or(side, d.side()), or(tokens, d.tokens()),
           or(partial, pairs == null ? d.partial() : 0.0), or(grey, pairs == null ? d.grey() : 0.0), pairs == null ? or(heldOut, d.heldOut()) : List.of(), or(epochs, d.epochs()), or(batch, d.batch()),
           or(lr, d.lr()), or(weightDecay, d.weightDecay()), or(warmup, d.warmup()), or(width, d.width()), or(hidden, d.hidden()), or(embed, d.embed()),
-          or(temperature, d.temperature()), or(chunk, d.chunk()), loss == null ? d.loss() : ClipTraining.LossEngine.parse(loss), or(pool, d.pool()),
+          or(temperature, d.temperature()), or(chunk, d.chunk()), loss == null ? d.loss() : ClipConfig.LossEngine.parse(loss), or(pool, d.pool()),
           or(zeroShot, d.zeroShot()), or(seed, d.seed()), or(threads, d.threads()));
     }
 
@@ -146,7 +148,7 @@ final class ClipCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter o = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      ClipTraining.Config c = config();
+      ClipConfig c = config();
       if (pairs != null && (scenes != null || heldOut != null || partial != null || grey != null || zeroShot != null)) {
         throw new IllegalArgumentException("--scenes, --held-out, --partial, --grey and --zero-shot belong to generated scenes, not to --pairs");
       }
@@ -155,7 +157,7 @@ final class ClipCommand implements Callable<Integer> {
       RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
       err.println("clip: run directory " + dir);
       long t0 = System.nanoTime();
-      ClipTraining.Data data = ClipTraining.Data.load(c, null);
+      ClipData data = ClipData.load(c, null);
       err.println(String.format(Locale.ROOT, "clip: %,d training pairs (%s), %,d held-out, vocabulary %d words; data ready in %.1f s", data.trainingPairs(),
           c.pairs() == null ? "generated scenes" : c.pairs(), data.poolSize(), data.tokenizer().size() - 2, (System.nanoTime() - t0) / 1e9));
       ProgressBar bar = new ProgressBar(err, "pairs", 500);
@@ -172,7 +174,7 @@ final class ClipCommand implements Callable<Integer> {
 
         @Override
         public void unit(ClipTraining.EpochLog log) {
-          ClipTraining.Evaluation e = log.eval();
+          ClipEvaluation e = log.eval();
           err.println(String.format(Locale.ROOT, "  epoch %d: loss %.4f, logit scale %.1f (temperature %.4f), text->image R@1 %.1f%% R@10 %.1f%%%s, %.0f s",
               log.epoch(), log.loss(), log.scale(), 1 / log.scale(), 100 * e.textToImage().recall()[0], 100 * e.textToImage().recall()[2],
               e.ensemble() == null ? "" : String.format(Locale.ROOT, ", zero-shot (prompt ensembles) colour %.1f/%.1f%% shape %.1f/%.1f%% (seen/held-out)",
@@ -212,8 +214,8 @@ final class ClipCommand implements Callable<Integer> {
       DjlEnvironment.start(threads);
       RunDirectory run = RunDirectory.open(runDir);
       try (ClipTraining.Trained t = ClipTraining.load(run)) {
-        ClipTraining.Data d = ClipTraining.Data.load(t.config(), t.tokenizer());
-        ClipTraining.Evaluation e = ClipTraining.evaluate(t.model(), d);
+        ClipData d = ClipData.load(t.config(), t.tokenizer());
+        ClipEvaluation e = ClipEvaluation.evaluate(t.model(), d);
         o.println("run " + runDir + ", epoch " + t.epochs().size() + " of " + t.config().epochs());
         report(o, t.config(), d, e, t.epochs());
         Map<String, Object> m = Json.object();
@@ -258,13 +260,13 @@ final class ClipCommand implements Callable<Integer> {
       DjlEnvironment.start(threads);
       RunDirectory run = RunDirectory.open(runDir);
       try (ClipTraining.Trained t = ClipTraining.load(run)) {
-        List<String> unknown = ClipTraining.unknownWords(t.tokenizer(), query);
+        List<String> unknown = ClipEvaluation.unknownWords(t.tokenizer(), query);
         if (!unknown.isEmpty()) err.println("clip search: not in the run's vocabulary (read as one unknown word): " + String.join(", ", unknown));
-        ClipTraining.Data d = ClipTraining.Data.load(t.config(), t.tokenizer());
-        List<ClipTraining.Hit> hits = ClipTraining.search(t, d, query, top);
+        ClipData d = ClipData.load(t.config(), t.tokenizer());
+        List<ClipEvaluation.Hit> hits = ClipEvaluation.search(t, d, query, top);
         o.println(String.format(Locale.ROOT, "\"%s\": the %d closest of %d held-out images", query, hits.size(), d.poolSize()));
         for (int i = 0; i < hits.size(); i++) {
-          ClipTraining.Hit h = hits.get(i);
+          ClipEvaluation.Hit h = hits.get(i);
           o.println(String.format(Locale.ROOT, "%3d  %.3f  #%-5d %s", i + 1, h.similarity(), h.index(), d.poolCaption(h.index())));
         }
         Path file = sheet != null ? sheet : run.file("search-" + slug(query) + ".png");
@@ -282,7 +284,7 @@ final class ClipCommand implements Callable<Integer> {
   }
 
   /** The hits in a grid of up to 8 columns, each image enlarged to 128 pixels with its rank and similarity. */
-  static void contactSheet(Path file, String query, ClipTraining.Data d, List<ClipTraining.Hit> hits) {
+  static void contactSheet(Path file, String query, ClipData d, List<ClipEvaluation.Hit> hits) {
     int cell = 128;
     int cols = Math.min(8, hits.size());
     int rows = (hits.size() + cols - 1) / cols;
@@ -311,7 +313,7 @@ final class ClipCommand implements Callable<Integer> {
   }
 
   /** Recall both ways with chance and ceiling, zero-shot accuracy with chance, the temperature's path. */
-  static void report(PrintWriter o, ClipTraining.Config c, ClipTraining.Data d, ClipTraining.Evaluation e, List<ClipTraining.EpochLog> epochs) {
+  static void report(PrintWriter o, ClipConfig c, ClipData d, ClipEvaluation e, List<ClipTraining.EpochLog> epochs) {
     o.println(String.format(Locale.ROOT, "retrieval in a pool of %d held-out pairs:", d.poolSize()));
     o.println(String.format(Locale.ROOT, "  %-14s %8s %8s %8s", "", "R@1", "R@5", "R@10"));
     row(o, "text->image", e.textToImage().recall());
@@ -327,8 +329,8 @@ final class ClipCommand implements Callable<Integer> {
       o.println(String.format(Locale.ROOT, "  %-34s %12s %12s %8s", "", "seen (" + (Scenes.Colour.values().length * Scenes.Shape.values().length - held) + ")", "held out (" + held + ")", "chance"));
       zeroShot(o, "one prompt (\"" + Scenes.colourPrompt(Scenes.Colour.RED) + "\")", "colour", e.prompt().colourSeen(), e.prompt().colourHeldOut(), Scenes.Colour.values().length);
       zeroShot(o, "one prompt (\"" + Scenes.shapePrompt(Scenes.Shape.CIRCLE) + "\")", "shape", e.prompt().shapeSeen(), e.prompt().shapeHeldOut(), Scenes.Shape.values().length);
-      zeroShot(o, "ensemble of " + ClipTraining.colourPrompts(Scenes.Colour.RED).size() + " prompts", "colour", e.ensemble().colourSeen(), e.ensemble().colourHeldOut(), Scenes.Colour.values().length);
-      zeroShot(o, "ensemble of " + ClipTraining.shapePrompts(Scenes.Shape.CIRCLE).size() + " prompts", "shape", e.ensemble().shapeSeen(), e.ensemble().shapeHeldOut(), Scenes.Shape.values().length);
+      zeroShot(o, "ensemble of " + ClipEvaluation.colourPrompts(Scenes.Colour.RED).size() + " prompts", "colour", e.ensemble().colourSeen(), e.ensemble().colourHeldOut(), Scenes.Colour.values().length);
+      zeroShot(o, "ensemble of " + ClipEvaluation.shapePrompts(Scenes.Shape.CIRCLE).size() + " prompts", "shape", e.ensemble().shapeSeen(), e.ensemble().shapeHeldOut(), Scenes.Shape.values().length);
       StringBuilder each = new StringBuilder("  each held-out combination, colour / shape (one prompt; ensemble):");
       for (String h : c.heldOut()) {
         String key = h.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
@@ -353,7 +355,7 @@ final class ClipCommand implements Callable<Integer> {
     o.println(String.format(Locale.ROOT, "  %-14s %7.1f%% %7.1f%% %7.1f%%", name, 100 * v[0], 100 * v[1], 100 * v[2]));
   }
 
-  private static void writeReport(RunDirectory run, ClipTraining.Config c, ClipTraining.Data d, List<ClipTraining.EpochLog> epochs) {
+  private static void writeReport(RunDirectory run, ClipConfig c, ClipData d, List<ClipTraining.EpochLog> epochs) {
     Map<String, Object> m = Json.object();
     m.put("recipe", "clip");
     m.put("engine", DjlEnvironment.description());
@@ -379,7 +381,7 @@ final class ClipCommand implements Callable<Integer> {
         t2i[k][i] = l.eval().textToImage().recall()[k];
         i2t[k][i] = l.eval().imageToText().recall()[k];
       }
-      ClipTraining.ZeroShot z = l.eval().ensemble();
+      ClipEvaluation.ZeroShot z = l.eval().ensemble();
       zs[0][i] = z == null ? Double.NaN : z.colourSeen();
       zs[1][i] = z == null ? Double.NaN : z.colourHeldOut();
       zs[2][i] = z == null ? Double.NaN : z.shapeSeen();

@@ -32,16 +32,16 @@ class ClipTrainingTest {
   }
 
   /** 256 scenes of 16 pixels, a small model. */
-  private static ClipTraining.Config tiny(int epochs, double lr, int chunk, ClipTraining.LossEngine loss) {
-    return new ClipTraining.Config(null, 256, 16, 16, 0.25, 0.1, List.of("red circle"), epochs, 32, lr, 0.0, 5, 8, 32, 16, 0.07, chunk, loss, 64, 2, 3, 1);
+  private static ClipConfig tiny(int epochs, double lr, int chunk, ClipConfig.LossEngine loss) {
+    return new ClipConfig(null, 256, 16, 16, 0.25, 0.1, List.of("red circle"), epochs, 32, lr, 0.0, 5, 8, 32, 16, 0.07, chunk, loss, 64, 2, 3, 1);
   }
 
-  private static double trainingRecall(ClipModel model, ClipTraining.Data d, int k) {
-    ClipTraining.Pairs p = d.train;
+  private static double trainingRecall(ClipModel model, ClipData d, int k) {
+    ClipData.Pairs p = d.train;
     int n = p.n();
     int e = model.embed();
-    float[] img = ClipTraining.imageEmbeddings(model, p);
-    float[] txt = ClipTraining.captionEmbeddings(model, p);
+    float[] img = ClipEvaluation.imageEmbeddings(model, p);
+    float[] txt = ClipEvaluation.captionEmbeddings(model, p);
     float[] sim = new float[n * n];
     for (int q = 0; q < n; q++) {
       for (int c = 0; c < n; c++) {
@@ -55,8 +55,8 @@ class ClipTrainingTest {
 
   @Test
   void learnsToMatchCaptionsAndClampsTheScale() {
-    ClipTraining.Config c = tiny(60, 1e-2, 0, ClipTraining.LossEngine.FULL);
-    ClipTraining.Data d = ClipTraining.Data.load(c, null);
+    ClipConfig c = tiny(60, 1e-2, 0, ClipConfig.LossEngine.FULL);
+    ClipData d = ClipData.load(c, null);
     List<org.infonce4j.clip.Scenes.Scene> scenes = new org.infonce4j.clip.Scenes(c.side()).generate(3, c.seed(), c.heldOutCombinations());
     for (int i = 0; i < 3; i++) {
       assertArrayEquals(scenes.get(i).pixels(), d.train.image(i), 1e-6f, "the training pairs hold the scenes' pixels");
@@ -75,7 +75,7 @@ class ClipTrainingTest {
       for (ClipTraining.EpochLog l : logs) for (double s : l.scaleTrace()) assertTrue(s <= 100 + 1e-3, "logit scale clamped at 100: " + s);
       double after = trainingRecall(t.model(), d, 5);
       assertTrue(after > 3 * 5.0 / 256 && after > before + 0.1, "text-to-image recall@5 on the training pairs " + before + " -> " + after + " (chance 0.020)");
-      ClipTraining.Evaluation ev = logs.get(59).eval();
+      ClipEvaluation ev = logs.get(59).eval();
       assertEquals(5.0 / 64, ev.textToImage().chance()[1], 1e-12);
       assertTrue(ev.textToImage().ceiling()[0] <= 1 && ev.textToImage().ceiling()[0] > 0.5, "ceiling " + ev.textToImage().ceiling()[0]);
       assertTrue(!Double.isNaN(ev.prompt().colourHeldOut()) && !Double.isNaN(ev.ensemble().shapeSeen()), "zero-shot measured on seen and held-out combinations");
@@ -83,8 +83,8 @@ class ClipTrainingTest {
   }
 
   /** Every parameter's gradient after one step from the same initialisation. */
-  private static List<float[]> gradients(ClipTraining.Config c, ClipTraining.Data d, boolean cached, ClipTraining.LossEngine engine, float[] loss) {
-    ClipTraining.Pairs p = d.train;
+  private static List<float[]> gradients(ClipConfig c, ClipData d, boolean cached, ClipConfig.LossEngine engine, float[] loss) {
+    ClipData.Pairs p = d.train;
     int b = 64;
     int[] all = new int[b];
     for (int i = 0; i < b; i++) all[i] = i;
@@ -93,8 +93,8 @@ class ClipTrainingTest {
     int[] tokens = p.captions(all, 0, b, lengths);
     try (ClipModel model = ClipTraining.model(c, d.tokenizer().size());
         org.infonce4j.loss.InfoNce core = org.infonce4j.loss.InfoNce.create(1)) {
-      ClipTraining.StepLoss fn = engine == ClipTraining.LossEngine.CORE ? (i, t, s) -> InfoNceLoss.clipViaCore(core, i, t, s) : InfoNceLoss::clip;
-      loss[0] = cached ? ClipTraining.cachedStep(model, fn, images, tokens, lengths, b, 16, p) : ClipTraining.plainStep(model, fn, images, tokens, lengths, b, p);
+      ClipSteps.StepLoss fn = engine == ClipConfig.LossEngine.CORE ? (i, t, s) -> InfoNceLoss.clipViaCore(core, i, t, s) : InfoNceLoss::clip;
+      loss[0] = cached ? ClipSteps.cachedStep(model, fn, images, tokens, lengths, b, 16, p) : ClipSteps.plainStep(model, fn, images, tokens, lengths, b, p);
       List<float[]> out = new ArrayList<>();
       for (Parameter q : model.parameters()) out.add(q.getArray().getGradient().toFloatArray());
       return out;
@@ -108,22 +108,22 @@ class ClipTrainingTest {
 
   @Test
   void gradientCachingAndTheCoreEngineGiveThePlainStepsGradients() {
-    ClipTraining.Config c = tiny(1, 1e-3, 0, ClipTraining.LossEngine.FULL);
-    ClipTraining.Data d = ClipTraining.Data.load(c, null);
+    ClipConfig c = tiny(1, 1e-3, 0, ClipConfig.LossEngine.FULL);
+    ClipData d = ClipData.load(c, null);
     float[] l0 = new float[1];
-    List<float[]> plain = gradients(c, d, false, ClipTraining.LossEngine.FULL, l0);
+    List<float[]> plain = gradients(c, d, false, ClipConfig.LossEngine.FULL, l0);
     if (!finite(plain)) {
       // Seen twice in about thirty runs of this class, never in training runs: the first convolution's
       // weight gradient came back NaN from the native engine on this tiny shape. The same step again
       // must be finite, and everything below is compared with it.
       System.err.println("ClipTrainingTest: a non-finite reference gradient from the engine; recomputing it once");
-      plain = gradients(c, d, false, ClipTraining.LossEngine.FULL, l0);
+      plain = gradients(c, d, false, ClipConfig.LossEngine.FULL, l0);
     }
     assertTrue(Float.isFinite(l0[0]), "finite loss: " + l0[0]);
     assertTrue(finite(plain), "the plain step's gradients are finite");
     for (boolean cached : new boolean[] {false, true}) {
-      for (ClipTraining.LossEngine engine : ClipTraining.LossEngine.values()) {
-        if (!cached && engine == ClipTraining.LossEngine.FULL) continue;
+      for (ClipConfig.LossEngine engine : ClipConfig.LossEngine.values()) {
+        if (!cached && engine == ClipConfig.LossEngine.FULL) continue;
         float[] l1 = new float[1];
         List<float[]> other = gradients(c, d, cached, engine, l1);
         assertEquals(l0[0], l1[0], 1e-5, "same loss (cached " + cached + ", " + engine + ")");
@@ -146,8 +146,8 @@ class ClipTrainingTest {
 
   @Test
   void aStoppedRunResumesToTheSameNumbersAndLoadsForEvaluation() {
-    ClipTraining.Config c = tiny(3, 1e-2, 8, ClipTraining.LossEngine.CORE);
-    ClipTraining.Data d = ClipTraining.Data.load(c, null);
+    ClipConfig c = tiny(3, 1e-2, 8, ClipConfig.LossEngine.CORE);
+    ClipData d = ClipData.load(c, null);
     List<ClipTraining.EpochLog> whole;
     try (ClipTraining.Trained t = ClipTraining.train(c, d, RunDirectory.start(dir.resolve("whole"), c.toMap(), false), null)) {
       whole = t.epochs();
@@ -167,25 +167,25 @@ class ClipTrainingTest {
       }
     }
     try (ClipTraining.Trained t = ClipTraining.load(RunDirectory.open(cut))) {
-      ClipTraining.Data held = ClipTraining.Data.load(t.config(), t.tokenizer());
+      ClipData held = ClipData.load(t.config(), t.tokenizer());
       assertEquals(0, held.trainingPairs(), "evaluation builds only the held-out data");
-      ClipTraining.Evaluation ev = ClipTraining.evaluate(t.model(), held);
+      ClipEvaluation ev = ClipEvaluation.evaluate(t.model(), held);
       assertArrayEquals(whole.get(2).eval().textToImage().recall(), ev.textToImage().recall(), 1e-12, "the loaded model evaluates as at the end of training");
       assertEquals(whole.get(2).eval().ensemble().shapeHeldOut(), ev.ensemble().shapeHeldOut(), 1e-12);
-      List<ClipTraining.Hit> hits = ClipTraining.search(t, held, "a photo of a red shape", 5);
+      List<ClipEvaluation.Hit> hits = ClipEvaluation.search(t, held, "a photo of a red shape", 5);
       assertEquals(5, hits.size());
       for (int i = 1; i < hits.size(); i++) assertTrue(hits.get(i - 1).similarity() >= hits.get(i).similarity(), "best first");
-      assertEquals(List.of("zebra"), ClipTraining.unknownWords(t.tokenizer(), "a zebra circle"));
+      assertEquals(List.of("zebra"), ClipEvaluation.unknownWords(t.tokenizer(), "a zebra circle"));
     }
   }
 
   @Test
   void badSettingsAreNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ClipTraining.Config(null, 256, 16, 16, 0.25, 0.25, List.of("magenta circle"), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 0, ClipTraining.LossEngine.FULL, 64, 2, 1, 1));
+        () -> new ClipConfig(null, 256, 16, 16, 0.25, 0.25, List.of("magenta circle"), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 0, ClipConfig.LossEngine.FULL, 64, 2, 1, 1));
     assertTrue(e.getMessage().contains("magenta circle"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> new ClipTraining.Config(null, 256, 16, 16, 0.25, 0.25, List.of(), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 32, ClipTraining.LossEngine.FULL, 64, 2, 1, 1));
+        () -> new ClipConfig(null, 256, 16, 16, 0.25, 0.25, List.of(), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 32, ClipConfig.LossEngine.FULL, 64, 2, 1, 1));
     assertTrue(e.getMessage().contains("chunk"), e.getMessage());
   }
 }
