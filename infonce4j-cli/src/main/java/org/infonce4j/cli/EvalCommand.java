@@ -9,8 +9,8 @@ import org.infonce4j.data.FashionMnist;
 import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Pretraining;
+import org.infonce4j.djl.PretrainingConfig;
 import org.infonce4j.djl.train.RunDirectory;
-import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,7 +40,7 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     RunDirectory dir = RunDirectory.open(run);
     Pretraining.Trained t = Pretraining.load(dir);
-    Pretraining.Config c = Pretraining.Config.fromMap(dir.config());
+    PretrainingConfig c = PretrainingConfig.fromMap(dir.config());
     int th = threads != null ? threads : c.threads();
     FashionMnist fm = FashionMnist.load(data);
     List<Evaluation.Scores> rows = new ArrayList<>();

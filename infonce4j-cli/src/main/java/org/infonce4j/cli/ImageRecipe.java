@@ -14,6 +14,7 @@ import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Optimizer;
 import org.infonce4j.djl.Pretraining;
+import org.infonce4j.djl.PretrainingConfig;
 import org.infonce4j.io.Json;
 import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.djl.train.Training;
@@ -119,8 +120,8 @@ final class ImageRecipe {
     boolean monitor;
 
     /** The recipe's defaults with the given options applied. */
-    Pretraining.Config config(Pretraining.Method method, Integer queue, Double keyMomentum) {
-      Pretraining.Config d = Pretraining.defaults(method);
+    PretrainingConfig config(Pretraining.Method method, Integer queue, Double keyMomentum) {
+      PretrainingConfig d = PretrainingConfig.defaults(method);
       Optimizer.Kind kind = d.optimizer();
       if (optimizer != null) {
         try {
@@ -130,8 +131,8 @@ final class ImageRecipe {
         }
       }
       boolean same = kind == d.optimizer();
-      return new Pretraining.Config(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, same ? d.lr() : Pretraining.defaultLr(kind)),
-          or(momentum, d.momentum()), or(weightDecay, same ? d.weightDecay() : Pretraining.defaultWeightDecay(kind)), kind, or(warmup, d.warmupEpochs()), or(width, d.width()),
+      return new PretrainingConfig(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, same ? d.lr() : PretrainingConfig.defaultLr(kind)),
+          or(momentum, d.momentum()), or(weightDecay, same ? d.weightDecay() : PretrainingConfig.defaultWeightDecay(kind)), kind, or(warmup, d.warmupEpochs()), or(width, d.width()),
           or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
           or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()),
           or(stemStride, d.stemStride()), or(viewSize, d.viewSize()));
@@ -168,7 +169,7 @@ final class ImageRecipe {
    *
    * @param label what the progress line calls this run
    */
-  Pretraining.Trained train(String label, Pretraining.Config c, FashionMnist data, Path dir, boolean resume, boolean monitor) {
+  Pretraining.Trained train(String label, PretrainingConfig c, FashionMnist data, Path dir, boolean resume, boolean monitor) {
     RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
     ProgressBar bar = new ProgressBar(err, "img", 500);
     int first = run.latestCheckpoint().map(RunDirectory.Checkpoint::unit).orElse(0);
@@ -199,7 +200,7 @@ final class ImageRecipe {
   }
 
   /** Evaluates the trained encoder and (optionally) the baselines; prints the table; returns the rows. */
-  List<Evaluation.Scores> evaluate(String name, Encoder enc, Pretraining.Config c, FashionMnist data, boolean baselines,
+  List<Evaluation.Scores> evaluate(String name, Encoder enc, PretrainingConfig c, FashionMnist data, boolean baselines,
       Integer supervisedEpochs, Path dir) {
     List<Evaluation.Scores> rows = new ArrayList<>();
     err.println("evaluating " + name + " (kNN k=200 t=0.07 and a linear probe, on the 10000 test images) ...");
@@ -212,7 +213,7 @@ final class ImageRecipe {
       try (Encoder random = Pretraining.initial(c)) {
         rows.add(Evaluation.encoder("random init", random, data, c.threads()));
       }
-      Pretraining.Config sup = c.withMethod(Pretraining.Method.SUPERVISED).withEpochs(supervisedEpochs != null ? supervisedEpochs : c.epochs());
+      PretrainingConfig sup = c.withMethod(Pretraining.Method.SUPERVISED).withEpochs(supervisedEpochs != null ? supervisedEpochs : c.epochs());
       Pretraining.Trained s = train("supervised", sup, data, dir.resolve("supervised"),
           java.nio.file.Files.isRegularFile(dir.resolve("supervised").resolve("config.json")), false);
       try (Encoder e = s.encoder()) {
@@ -224,7 +225,7 @@ final class ImageRecipe {
   }
 
   /** Writes metrics.json and accuracy.png of a finished run. */
-  void report(Path dir, Pretraining.Config c, Pretraining.Trained t, List<Evaluation.Scores> rows) {
+  void report(Path dir, PretrainingConfig c, Pretraining.Trained t, List<Evaluation.Scores> rows) {
     RunDirectory run = RunDirectory.open(dir);
     Map<String, Object> m = Json.object();
     m.put("recipe", c.method().name().toLowerCase(Locale.ROOT));

@@ -10,6 +10,7 @@ import org.infonce4j.data.FashionMnist;
 import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Pretraining;
+import org.infonce4j.djl.PretrainingConfig;
 import org.infonce4j.io.AtomicFile;
 import org.infonce4j.io.Json;
 import picocli.CommandLine.Command;
@@ -41,7 +42,7 @@ final class MocoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Pretraining.Config c = options.config(Pretraining.Method.MOCO, queue, keyMomentum);
+    PretrainingConfig c = options.config(Pretraining.Method.MOCO, queue, keyMomentum);
     if (sweep == null || sweep.isEmpty()) {
       return SimclrCommand.run(spec, options, c, "moco");
     }
@@ -49,7 +50,7 @@ final class MocoCommand implements Callable<Integer> {
   }
 
   /** One run per K under out/queue-K (each resumable); kNN and linear accuracy against K. */
-  private int sweep(Pretraining.Config base) {
+  private int sweep(PretrainingConfig base) {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     ImageRecipe r = new ImageRecipe(out, err);
@@ -63,7 +64,7 @@ final class MocoCommand implements Callable<Integer> {
     double[] linear = new double[sweep.size()];
     for (int i = 0; i < sweep.size(); i++) {
       int k = sweep.get(i);
-      Pretraining.Config c = base.withQueue(k);
+      PretrainingConfig c = base.withQueue(k);
       Path run = dir.resolve("queue-" + k);
       boolean started = java.nio.file.Files.isRegularFile(run.resolve("config.json"));
       Pretraining.Trained t = r.train("moco K=" + k, c, data, run, started, options.monitor);

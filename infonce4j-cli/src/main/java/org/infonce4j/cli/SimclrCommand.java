@@ -7,6 +7,7 @@ import org.infonce4j.data.FashionMnist;
 import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Pretraining;
+import org.infonce4j.djl.PretrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +31,7 @@ final class SimclrCommand implements Callable<Integer> {
   }
 
   /** Trains, evaluates and reports one image recipe. */
-  static int run(CommandSpec spec, ImageRecipe.Options options, Pretraining.Config c, String recipe) {
+  static int run(CommandSpec spec, ImageRecipe.Options options, PretrainingConfig c, String recipe) {
     ImageRecipe r = new ImageRecipe(spec.commandLine().getOut(), spec.commandLine().getErr());
     FashionMnist data = FashionMnist.load(options.data);
     Path dir = options.out(recipe);

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.infonce4j.Provenance;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.Pretraining;
+import org.infonce4j.djl.PretrainingConfig;
 import org.infonce4j.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,9 +65,9 @@ final class StepBenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--recipe must be simclr, moco or supervised, got '" + recipe + "'");
     }
-    Pretraining.Config d = Pretraining.defaults(method);
+    PretrainingConfig d = PretrainingConfig.defaults(method);
     int t = threads != null ? threads : d.threads();
-    Pretraining.Config c = new Pretraining.Config(method, 1, batch, d.temperature(), d.lr(), d.momentum(), d.weightDecay(), d.optimizer(),
+    PretrainingConfig c = new PretrainingConfig(method, 1, batch, d.temperature(), d.lr(), d.momentum(), d.weightDecay(), d.optimizer(),
         d.warmupEpochs(), width, d.blocks(), d.projection(), d.queue(), d.keyMomentum(), 0, d.seed(), t, coreLoss, d.minCrop(),
         d.jitter(), stemStride);
     double[] rates = Pretraining.stepThroughput(c, warmup, steps, repeats);

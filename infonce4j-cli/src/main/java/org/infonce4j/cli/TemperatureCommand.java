@@ -13,6 +13,7 @@ import org.infonce4j.data.FashionMnist;
 import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Pretraining;
+import org.infonce4j.djl.PretrainingConfig;
 import org.infonce4j.io.AtomicFile;
 import org.infonce4j.io.Json;
 import org.infonce4j.io.Npy;
@@ -146,8 +147,8 @@ final class TemperatureCommand implements Callable<Integer> {
     List<Map<String, Object>> points = new ArrayList<>();
     double[] knn = new double[ts.length];
     for (int i = 0; i < ts.length; i++) {
-      Pretraining.Config base = options.config(Pretraining.Method.SIMCLR, null, null);
-      Pretraining.Config c = base.withTemperature(ts[i]);
+      PretrainingConfig base = options.config(Pretraining.Method.SIMCLR, null, null);
+      PretrainingConfig c = base.withTemperature(ts[i]);
       Path run = dir.resolve(String.format(Locale.ROOT, "simclr-tau-%s", ts[i]));
       boolean started = Files.isRegularFile(run.resolve("config.json"));
       Pretraining.Trained t = r.train(String.format(Locale.ROOT, "simclr tau=%s", ts[i]), c, data, run, started, false);

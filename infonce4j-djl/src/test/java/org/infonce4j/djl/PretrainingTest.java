@@ -48,9 +48,9 @@ class PretrainingTest {
     return new FashionMnist.Split(img, labels);
   }
 
-  private static Pretraining.Config tiny(Pretraining.Method method, int epochs) {
-    Pretraining.Config d = Pretraining.defaults(method);
-    return new Pretraining.Config(method, epochs, 32, d.temperature(), 0.05, 0.9, d.weightDecay(), Optimizer.Kind.SGD, 0.0, 4, 1, 16, 50, 0.9, 0, 3, 1,
+  private static PretrainingConfig tiny(Pretraining.Method method, int epochs) {
+    PretrainingConfig d = PretrainingConfig.defaults(method);
+    return new PretrainingConfig(method, epochs, 32, d.temperature(), 0.05, 0.9, d.weightDecay(), Optimizer.Kind.SGD, 0.0, 4, 1, 16, 50, 0.9, 0, 3, 1,
         false, d.minCrop(), d.jitter(), 1);
   }
 
@@ -75,8 +75,8 @@ class PretrainingTest {
   void smallViewsTrainAndTheEncoderStillTakesWholeImages() {
     FashionMnist.Split data = squares(256, 1);
     for (Pretraining.Method method : List.of(Pretraining.Method.SIMCLR, Pretraining.Method.MOCO)) {
-      Pretraining.Config t = tiny(method, 4);
-      Pretraining.Config c = new Pretraining.Config(t.method(), t.epochs(), t.batch(), t.temperature(), t.lr(), t.momentum(), t.weightDecay(),
+      PretrainingConfig t = tiny(method, 4);
+      PretrainingConfig c = new PretrainingConfig(t.method(), t.epochs(), t.batch(), t.temperature(), t.lr(), t.momentum(), t.weightDecay(),
           t.optimizer(), t.warmupEpochs(), t.width(), t.blocks(), t.projection(), t.queue(), t.keyMomentum(), t.images(), t.seed(), t.threads(),
           t.coreLoss(), t.minCrop(), t.jitter(), t.stemStride(), 16);
       Pretraining.Trained run = Pretraining.train(c, data, null, null);
@@ -97,17 +97,17 @@ class PretrainingTest {
 
   @Test
   void viewSizeIsCheckedStoredAndDefaulted() {
-    Pretraining.Config d = Pretraining.defaults(Pretraining.Method.SIMCLR);
+    PretrainingConfig d = PretrainingConfig.defaults(Pretraining.Method.SIMCLR);
     assertEquals(28, d.viewSize());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pretraining.Config(d.method(), 1, 32, 0.2, 0.1, 0.9, 0,
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PretrainingConfig(d.method(), 1, 32, 0.2, 0.1, 0.9, 0,
         Optimizer.Kind.SGD, 0, 4, 1, 16, 50, 0.9, 0, 3, 1, false, 0.2, 0.4, 2, 7));
     assertTrue(e.getMessage().contains("view size"), e.getMessage());
-    Pretraining.Config small = new Pretraining.Config(d.method(), 1, 32, 0.2, 0.1, 0.9, 0, Optimizer.Kind.SGD, 0, 4, 1, 16, 50, 0.9, 0, 3, 1, false,
+    PretrainingConfig small = new PretrainingConfig(d.method(), 1, 32, 0.2, 0.1, 0.9, 0, Optimizer.Kind.SGD, 0, 4, 1, 16, 50, 0.9, 0, 3, 1, false,
         0.2, 0.4, 2, 20);
-    assertEquals(small, Pretraining.Config.fromMap(small.toMap()));
+    assertEquals(small, PretrainingConfig.fromMap(small.toMap()));
     java.util.Map<String, Object> older = small.toMap();
     older.remove("view_size"); // a run written before views could be smaller
-    assertEquals(28, Pretraining.Config.fromMap(older).viewSize());
+    assertEquals(28, PretrainingConfig.fromMap(older).viewSize());
     assertEquals(28, small.withMethod(Pretraining.Method.SUPERVISED).viewSize(), "the supervised baseline sees whole images");
     assertEquals(20, small.withMethod(Pretraining.Method.MOCO).viewSize());
   }
@@ -116,10 +116,10 @@ class PretrainingTest {
   void resumedRunEndsWhereAnUninterruptedOneDoes() {
     FashionMnist.Split data = squares(128, 2);
     for (Pretraining.Method method : Pretraining.Method.values()) {
-      Pretraining.Config t = tiny(method, 3);
+      PretrainingConfig t = tiny(method, 3);
       // AdamW's moments and step count must survive the restart too (SimCLR runs with it).
-      Pretraining.Config c = method != Pretraining.Method.SIMCLR ? t
-          : new Pretraining.Config(t.method(), t.epochs(), t.batch(), t.temperature(), 1e-3, t.momentum(), 1e-2, Optimizer.Kind.ADAMW,
+      PretrainingConfig c = method != Pretraining.Method.SIMCLR ? t
+          : new PretrainingConfig(t.method(), t.epochs(), t.batch(), t.temperature(), 1e-3, t.momentum(), 1e-2, Optimizer.Kind.ADAMW,
               t.warmupEpochs(), t.width(), t.blocks(), t.projection(), t.queue(), t.keyMomentum(), t.images(), t.seed(), t.threads(),
               t.coreLoss(), t.minCrop(), t.jitter(), t.stemStride());
       float[] straight;
@@ -147,9 +147,9 @@ class PretrainingTest {
   void everyOptimiserLowersTheLoss() {
     FashionMnist.Split data = squares(256, 6);
     for (Optimizer.Kind kind : Optimizer.Kind.values()) {
-      Pretraining.Config t = tiny(Pretraining.Method.SUPERVISED, 4);
+      PretrainingConfig t = tiny(Pretraining.Method.SUPERVISED, 4);
       double lr = kind == Optimizer.Kind.ADAMW ? 3e-3 : kind == Optimizer.Kind.LARS ? 1.0 : t.lr();
-      Pretraining.Config c = new Pretraining.Config(t.method(), t.epochs(), t.batch(), t.temperature(), lr, t.momentum(), t.weightDecay(), kind,
+      PretrainingConfig c = new PretrainingConfig(t.method(), t.epochs(), t.batch(), t.temperature(), lr, t.momentum(), t.weightDecay(), kind,
           t.warmupEpochs(), t.width(), t.blocks(), t.projection(), t.queue(), t.keyMomentum(), t.images(), t.seed(), t.threads(), t.coreLoss(),
           t.minCrop(), t.jitter(), t.stemStride());
       Pretraining.Trained r = Pretraining.train(c, data, null, null);

@@ -1,0 +1,180 @@
+package org.infonce4j.djl;
+
+import java.util.Locale;
+import java.util.Map;
+import org.infonce4j.data.Augment;
+import org.infonce4j.data.FashionMnist;
+import org.infonce4j.io.Json;
+
+/**
+ * The settings of an image recipe ({@link Pretraining}: SimCLR, MoCo or the supervised baseline), as
+ * stored in its {@code config.json}; see {@link #defaults(Pretraining.Method)}.
+ *
+ * @param epochs       passes over the training images
+ * @param batch        images per step (SimCLR sees 2 x batch views)
+ * @param temperature  InfoNCE temperature (SimCLR 0.5, MoCo 0.2)
+ * @param lr           base learning rate of SGD
+ * @param momentum     SGD momentum
+ * @param weightDecay  weight decay on weight tensors
+ * @param optimizer    SGD with momentum, LARS or AdamW
+ * @param warmupEpochs linear warm-up length
+ * @param width        encoder width (features are 4 x width)
+ * @param blocks       residual blocks per stage
+ * @param projection   output size of the projection head (its hidden layer is as wide)
+ * @param queue        MoCo's queue length K (need not divide the batch)
+ * @param keyMomentum  MoCo's key-encoder EMA momentum
+ * @param images       training images used (0: all)
+ * @param seed         seed of initialisation, shuffling and augmentation
+ * @param threads      PyTorch intra-op threads
+ * @param coreLoss     compute the loss with the core engine instead of DJL operations
+ * @param minCrop      smallest random-crop area as a share of the image
+ * @param jitter       brightness and contrast jitter strength (see {@link Augment})
+ * @param stemStride   stride of the encoder's first convolution (1, or 2 for a quarter of the arithmetic)
+ * @param viewSize     side of the augmented training views: each random crop is resized to
+ *                     {@code viewSize x viewSize} (28, the image's own size, by default; 20 costs about
+ *                     half the arithmetic per view). Evaluation always sees whole 28 x 28 images.
+ */
+public record PretrainingConfig(Pretraining.Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
+    double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
+    boolean coreLoss, double minCrop, double jitter, int stemStride, int viewSize) {
+
+  /** Smallest and largest {@link #viewSize}: three stride-2 stages need 8 pixels; 56 is twice the image. */
+  public static final int MIN_VIEW = 8;
+  public static final int MAX_VIEW = 56;
+
+  public PretrainingConfig {
+    if (viewSize < MIN_VIEW || viewSize > MAX_VIEW) {
+      throw new IllegalArgumentException("view size must be in [" + MIN_VIEW + ", " + MAX_VIEW + "] pixels, got " + viewSize);
+    }
+    if (!(minCrop > 0 && minCrop <= 1) || !(jitter >= 0 && jitter < 1)) {
+      throw new IllegalArgumentException("minimum crop in (0, 1] and jitter in [0, 1) required, got " + minCrop + " and " + jitter);
+    }
+    if (epochs < 1 || batch < 2 || width < 1 || blocks < 1 || projection < 1 || threads < 1 || queue < 1 || images < 0) {
+      throw new IllegalArgumentException("epochs >= 1, batch >= 2, width, blocks, projection, queue and threads >= 1, images >= 0 required");
+    }
+    if (!(temperature > 0) || !(lr > 0) || !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0) || !(warmupEpochs >= 0)
+        || !(keyMomentum >= 0 && keyMomentum < 1)) {
+      throw new IllegalArgumentException("temperature > 0, lr > 0, momentum and key momentum in [0, 1), weight decay and warm-up >= 0 required");
+    }
+  }
+
+  /** The settings stored by {@link #toMap()} (a run's config.json). */
+  public static PretrainingConfig fromMap(Map<String, Object> m) {
+    try {
+      return new PretrainingConfig(Pretraining.Method.valueOf(((String) m.get("recipe")).toUpperCase(Locale.ROOT)), integer(m, "epochs"), integer(m, "batch"),
+          number(m, "temperature"), number(m, "lr"), number(m, "momentum"), number(m, "weight_decay"),
+          Optimizer.Kind.valueOf(((String) m.get("optimizer")).toUpperCase(Locale.ROOT)),
+          number(m, "warmup_epochs"), integer(m, "width"), integer(m, "blocks"), integer(m, "projection"), integer(m, "queue"),
+          number(m, "key_momentum"), integer(m, "images"), ((Number) m.get("seed")).longValue(), integer(m, "threads"),
+          (Boolean) m.get("core_loss"), number(m, "min_crop"), number(m, "jitter"),
+          m.containsKey("stem_stride") ? integer(m, "stem_stride") : 1, m.containsKey("view_size") ? integer(m, "view_size") : FashionMnist.SIDE);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not the settings of an image recipe (" + e.getMessage() + "): " + m, e);
+    }
+  }
+
+  private static int integer(Map<String, Object> m, String key) {
+    return ((Number) java.util.Objects.requireNonNull(m.get(key), "missing '" + key + "'")).intValue();
+  }
+
+  private static double number(Map<String, Object> m, String key) {
+    return ((Number) java.util.Objects.requireNonNull(m.get(key), "missing '" + key + "'")).doubleValue();
+  }
+
+  /** Settings with the image's own view size (28). */
+  public PretrainingConfig(Pretraining.Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
+      double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
+      boolean coreLoss, double minCrop, double jitter, int stemStride) {
+    this(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue, keyMomentum,
+        images, seed, threads, coreLoss, minCrop, jitter, stemStride, FashionMnist.SIDE);
+  }
+
+  /**
+   * The same shape, data and seed for another method: that method's temperature, learning rate and
+   * optimiser; the supervised baseline also gets its classifier head and full-size views.
+   */
+  public PretrainingConfig withMethod(Pretraining.Method m) {
+    PretrainingConfig d = defaults(m);
+    boolean sup = m == Pretraining.Method.SUPERVISED;
+    return new PretrainingConfig(m, epochs, batch, d.temperature, d.lr, momentum, d.weightDecay, d.optimizer, warmupEpochs, width, blocks,
+        sup ? d.projection : projection, queue, keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, sup ? d.viewSize : viewSize);
+  }
+
+  /** The same settings with other epochs. */
+  public PretrainingConfig withEpochs(int e) {
+    return new PretrainingConfig(method, e, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue,
+        keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, viewSize);
+  }
+
+  /** The same settings with another temperature (the temperature sweep). */
+  public PretrainingConfig withTemperature(double t) {
+    return new PretrainingConfig(method, epochs, batch, t, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue,
+        keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, viewSize);
+  }
+
+  /** The same settings with another queue length. */
+  public PretrainingConfig withQueue(int k) {
+    return new PretrainingConfig(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, k,
+        keyMomentum, images, seed, threads, coreLoss, minCrop, jitter, stemStride, viewSize);
+  }
+
+  /** The settings as a JSON-ready map (written to the run's config.json). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = Json.object();
+    m.put("recipe", method.name().toLowerCase(Locale.ROOT));
+    m.put("epochs", epochs);
+    m.put("batch", batch);
+    m.put("temperature", temperature);
+    m.put("lr", lr);
+    m.put("momentum", momentum);
+    m.put("weight_decay", weightDecay);
+    m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT));
+    m.put("warmup_epochs", warmupEpochs);
+    m.put("width", width);
+    m.put("blocks", blocks);
+    m.put("projection", projection);
+    m.put("queue", queue);
+    m.put("key_momentum", keyMomentum);
+    m.put("images", images);
+    m.put("seed", seed);
+    m.put("threads", threads);
+    m.put("core_loss", coreLoss);
+    m.put("min_crop", minCrop);
+    m.put("jitter", jitter);
+    m.put("stem_stride", stemStride);
+    m.put("view_size", viewSize);
+    return m;
+  }
+
+  /** Default augmentation: crops of 20% to 100% of the image, brightness and contrast factors in [0.6, 1.4]. */
+  public static final double MIN_CROP = 0.2;
+
+  public static final double JITTER = 0.4;
+
+  /** Default stride of the encoder's stem (see {@link Networks#encoder}). */
+  public static final int STEM_STRIDE = 2;
+
+  /** The default learning rate of an optimiser: AdamW 3e-3; SGD and LARS 0.3 (SimCLR's, at batch 256). */
+  public static double defaultLr(Optimizer.Kind kind) {
+    return kind == Optimizer.Kind.ADAMW ? 3e-3 : 0.3;
+  }
+
+  /** The default weight decay of an optimiser: AdamW 1e-2 (decoupled); SGD and LARS 1e-4. */
+  public static double defaultWeightDecay(Optimizer.Kind kind) {
+    return kind == Optimizer.Kind.ADAMW ? 1e-2 : 1e-4;
+  }
+
+  /** Defaults that train in a few minutes per epoch on two cores. */
+  public static PretrainingConfig defaults(Pretraining.Method method) {
+    return switch (method) {
+      case SIMCLR -> new PretrainingConfig(method, 3, 256, 0.2, defaultLr(Optimizer.Kind.ADAMW), 0.9, defaultWeightDecay(Optimizer.Kind.ADAMW),
+          Optimizer.Kind.ADAMW, 0.2, 32, 1, 128, 4096, 0.99, 0, 42, Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER,
+          STEM_STRIDE);
+      case MOCO -> new PretrainingConfig(method, 3, 256, 0.2, defaultLr(Optimizer.Kind.ADAMW), 0.9, defaultWeightDecay(Optimizer.Kind.ADAMW),
+          Optimizer.Kind.ADAMW, 0.2, 32, 1, 128, 4096, 0.99, 0, 42, Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER,
+          STEM_STRIDE);
+      case SUPERVISED -> new PretrainingConfig(method, 3, 256, 1, 0.1, 0.9, 5e-4, Optimizer.Kind.SGD, 0.2, 32, 1, 10, 4096, 0.99, 0, 42,
+          Runtime.getRuntime().availableProcessors(), false, MIN_CROP, JITTER, STEM_STRIDE);
+    };
+  }
+}
