@@ -7,11 +7,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -193,17 +189,7 @@ final class LinePlot {
       g.drawString(s.name(), bx + 36, ly);
     }
     g.dispose();
-    try {
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".plot-", ".png");
-      try {
-        ImageIO.write(img, "png", tmp.toFile());
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot write the plot: " + e.getMessage(), e);
-    }
+    org.infonce4j.io.AtomicFile.write(file, out -> ImageIO.write(img, "png", out));
   }
 
   private double tx(double x) {

@@ -6,60 +6,97 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one: the bytes go
- * to a temporary file in the same directory, are forced to disk, and the temporary file is moved
- * over the target in one step. On any failure the temporary file is removed and the target is left
- * as it was.
+ * to a temporary file in the same directory (a hidden name of at most about 120 characters, created
+ * exclusively), are forced to disk, and the temporary file is moved over the target in one step. On
+ * any failure the temporary file is removed and the target is left as it was. Every writer of
+ * files in the project (arrays, word vectors, checkpoints, reports, plots) goes through here.
  */
 public final class AtomicFile {
 
-  /** Writes the content. */
+  /** Writes the content to a stream. */
   @FunctionalInterface
   public interface Writer {
     void write(OutputStream out) throws IOException;
   }
 
+  /** Writes the content to a channel (positioned at 0; large writes without a stream's copies). */
+  @FunctionalInterface
+  public interface ChannelWriter {
+    void write(FileChannel channel) throws IOException;
+  }
+
   private AtomicFile() {}
 
   /**
-   * Writes {@code target} atomically.
+   * Writes {@code target} atomically through a channel.
+   *
+   * @throws IOException as the file system reports it; the target is then unchanged
+   */
+  public static void writeChannel(Path target, ChannelWriter writer) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path tmp = null;
+    try {
+      FileChannel channel = null;
+      String name = abs.getFileName().toString();
+      for (int attempt = 0; channel == null; attempt++) {
+        Path candidate = abs.resolveSibling("." + name.substring(0, Math.min(name.length(), 100)) + "."
+            + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        try {
+          channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          tmp = candidate;
+        } catch (FileAlreadyExistsException e) {
+          if (attempt == 9) {
+            throw e;
+          }
+        }
+      }
+      try (FileChannel ch = channel) {
+        writer.write(ch);
+        ch.force(true);
+      }
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
+    } catch (IOException | RuntimeException | Error e) {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException d) {
+          e.addSuppressed(d);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Writes {@code target} atomically through a buffered stream.
    *
    * @throws UncheckedIOException naming the target when anything fails
    */
   public static void write(Path target, Writer writer) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeChannel(target, ch -> {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         writer.write(out);
         out.flush();
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the failure being reported matters more
-        }
-      }
     }
   }
 
   /** Writes a UTF-8 text file atomically. */
   public static void writeString(Path target, String text) {
-    write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -14,19 +14,15 @@ import java.nio.DoubleBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.infonce4j.BitMatrix;
 import org.infonce4j.Matrix;
 
@@ -573,24 +569,8 @@ public final class Npy {
   private static void writeArray(Path file, String descr, int itemSize, int[] shape, long count, Filler filler) {
     Objects.requireNonNull(file, "file");
     byte[] header = header(descr, shape);
-    Path target = file.toAbsolutePath();
-    Path tmp = null;
     try {
-      FileChannel channel = null;
-      for (int attempt = 0; channel == null; attempt++) {
-        String name = target.getFileName().toString();
-        Path candidate = target.resolveSibling("." + name.substring(0, Math.min(name.length(), 100)) + "."
-            + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-        try {
-          channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          tmp = candidate;
-        } catch (FileAlreadyExistsException e) {
-          if (attempt == 9) {
-            throw e;
-          }
-        }
-      }
-      try (FileChannel ch = channel) {
+      AtomicFile.writeChannel(file, ch -> {
         writeFully(ch, ByteBuffer.wrap(header));
         ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(1, count * itemSize)))
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -602,27 +582,10 @@ public final class Npy {
           buf.position(0).limit(n * itemSize);
           writeFully(ch, buf);
         }
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
+      });
     } catch (IOException e) {
-      throw deleteAfter(tmp, ioError(file, "cannot write", e));
-    } catch (RuntimeException | Error e) {
-      deleteAfter(tmp, e);
-      throw e;
+      throw ioError(file, "cannot write", e);
     }
-  }
-
-  private static <T extends Throwable> T deleteAfter(Path tmp, T failure) {
-    if (tmp != null) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException e) {
-        failure.addSuppressed(e);
-      }
-    }
-    return failure;
   }
 
   private static void writeFully(FileChannel channel, ByteBuffer buf) throws IOException {

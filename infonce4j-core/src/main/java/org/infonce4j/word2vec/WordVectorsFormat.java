@@ -7,15 +7,12 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
+import org.infonce4j.io.AtomicFile;
 
 /**
  * Reads and writes word vectors in the two formats of the word2vec C tool (word2vec.c), which
@@ -108,21 +105,10 @@ public final class WordVectorsFormat {
     for (int i = 0; i < words.length; i++) {
       encoded[i] = encode(file, words[i], i);
     }
-    Path target = file.toAbsolutePath();
-    Path tmp = null;
     try {
-      tmp = createTemp(target);
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        writeRecords(channel, encoded, vectors, binary);
-        channel.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      tmp = null;
+      AtomicFile.writeChannel(file, channel -> writeRecords(channel, encoded, vectors, binary));
     } catch (IOException e) {
-      throw deleteAfter(tmp, ioError(file, "cannot write", e));
-    } catch (RuntimeException | Error e) {
-      deleteAfter(tmp, e);
-      throw e;
+      throw ioError(file, "cannot write", e);
     }
   }
 
@@ -203,32 +189,6 @@ public final class WordVectorsFormat {
       throw new IllegalArgumentException(file + ": cannot write word " + i + " ('" + word + "'): it " + problem);
     }
     return word.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static Path createTemp(Path target) throws IOException {
-    String name = target.getFileName().toString();
-    for (int attempt = 0; ; attempt++) {
-      Path candidate = target.resolveSibling("." + name.substring(0, Math.min(name.length(), 100)) + "."
-          + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-      try {
-        return Files.createFile(candidate);
-      } catch (FileAlreadyExistsException e) {
-        if (attempt == 9) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static <T extends Throwable> T deleteAfter(Path tmp, T failure) {
-    if (tmp != null) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException e) {
-        failure.addSuppressed(e);
-      }
-    }
-    return failure;
   }
 
   private static UncheckedIOException ioError(Path file, String action, IOException e) {

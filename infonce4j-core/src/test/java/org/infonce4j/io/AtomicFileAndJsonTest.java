@@ -34,6 +34,26 @@ class AtomicFileAndJsonTest {
   }
 
   @Test
+  void channelWritesAreAtomicAndLongNamesFit() throws IOException {
+    Path f = dir.resolve("x".repeat(240) + ".npy"); // a temporary name built by appending would pass the 255-byte limit
+    AtomicFile.writeChannel(f, ch -> ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})));
+    assertEquals(3, Files.size(f));
+    IOException e = assertThrows(IOException.class, () -> AtomicFile.writeChannel(f, ch -> {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {9}));
+      throw new IOException("disk full");
+    }));
+    assertEquals("disk full", e.getMessage());
+    assertEquals(3, Files.size(f), "the old content stays");
+    RuntimeException r = assertThrows(IllegalStateException.class, () -> AtomicFile.writeChannel(f, ch -> {
+      throw new IllegalStateException("bug");
+    }));
+    assertEquals("bug", r.getMessage());
+    try (var s = Files.list(dir)) {
+      assertEquals(1, s.count(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
   void jsonRoundTrip() {
     Map<String, Object> m = Json.object();
     m.put("a", 1.5);
