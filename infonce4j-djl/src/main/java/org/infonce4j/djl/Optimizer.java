@@ -2,6 +2,7 @@ package org.infonce4j.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -91,9 +92,13 @@ public final class Optimizer {
   public void step(float lr) {
     if (!gradientsFinite()) {
       for (Parameter p : params) {
-        NDArray grad = p.getArray().getGradient();
-        grad.set(new float[Math.toIntExact(grad.size())]); // subtracting would keep the NaN
-        grad.close();
+        try (NDArray grad = p.getArray().getGradient()) {
+          // Zeros written into the gradient's own memory (an indexed fill runs natively, in place).
+          // Not grad.set(float[]): that re-points the gradient's storage at a Java buffer which only this
+          // temporary handle keeps alive, and later backward passes would write into freed memory.
+          // Not subtraction or multiplication by 0: they keep the NaN.
+          grad.set(new NDIndex("..."), 0f);
+        }
       }
       skipped++;
       if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {

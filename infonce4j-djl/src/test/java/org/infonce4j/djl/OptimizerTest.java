@@ -87,6 +87,51 @@ class OptimizerTest {
     }
   }
 
+  /**
+   * Clearing a skipped step's gradients must write zeros into the gradient's own memory. Clearing
+   * them with {@code NDArray.set(float[])} on the handle {@code getGradient()} returns (as the
+   * optimiser once did) re-points the parameter's gradient storage at a Java direct buffer that only
+   * that temporary handle keeps alive: once it is closed and collected, the next backward pass
+   * accumulates gradients into freed memory (NaN gradients, and JVM crashes in the allocator).
+   * Here the freed memory is handed out again and filled, and the gradient must not change.
+   */
+  @Test
+  void aClearedGradientStaysInItsOwnMemory() throws InterruptedException {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Linear layer = Linear.builder().setUnits(256).build();
+      layer.setInitializer(new NormalInitializer(), Parameter.Type.WEIGHT);
+      layer.initialize(m, DataType.FLOAT32, new Shape(1, 256));
+      List<Parameter> params = new ArrayList<>(layer.getParameters().values());
+      Optimizer opt = new Optimizer(Optimizer.Kind.SGD, params, m, 0.9f, 0f);
+      float[] x = new float[256];
+      x[7] = Float.NaN;
+      try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray y = layer.forward(new ParameterStore(step, false), new NDList(step.create(x, new Shape(1, 256))), true).singletonOrThrow();
+        gc.backward(y.sum());
+      }
+      opt.step(0.1f); // skipped: the gradients are cleared
+      assertEquals(1, opt.skippedSteps());
+      List<java.nio.ByteBuffer> reuse = new ArrayList<>();
+      for (int round = 0; round < 8; round++) {
+        System.gc();
+        Thread.sleep(20);
+        for (int k = 0; k < 16; k++) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(256 * 256 * 4).order(java.nio.ByteOrder.nativeOrder());
+          while (b.hasRemaining()) {
+            b.putFloat(12345f);
+          }
+          reuse.add(b);
+        }
+      }
+      for (Parameter p : params) {
+        try (NDArray g = p.getArray().getGradient()) {
+          assertEquals(0f, g.abs().sum().getFloat(), p.getName() + ": the cleared gradient changed when freed memory was reused");
+        }
+      }
+      reuse.clear();
+    }
+  }
+
   private static Linear layer(NDManager m) {
     Linear layer = Linear.builder().setUnits(2).build();
     layer.setInitializer(new NormalInitializer(), Parameter.Type.WEIGHT);
