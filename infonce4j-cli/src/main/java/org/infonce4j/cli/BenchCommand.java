@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.Matrix;
 import org.infonce4j.Provenance;
-import org.infonce4j.io.Json;
 import org.infonce4j.kernels.FmaPeak;
 import org.infonce4j.kernels.KernelProvider;
 import org.infonce4j.kernels.Kernels;
@@ -144,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
     double inputsMb = 4.0 * (n + mm + queue) * d / 1e6;
     double gradsMb = 4.0 * (n + mm) * d / 1e6;
 
-    Map<String, Object> o = Json.object();
+    Map<String, Object> o = new java.util.LinkedHashMap<>();
     o.put("n", n);
     o.put("m", mm);
     o.put("queue", queue);
@@ -168,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("loss", loss);
     o.put("provenance", Provenance.describe());
     if (json) {
-      out.println(Json.write(o));
+      out.println(RunDirectory.writeCompact(o));
     } else {
       out.printf(Locale.ROOT, "median %.4f s: %.1f GFLOP/s (6 N M d%s = %.2f GFLOP per step)%n", median, gflops,
           queue > 0 ? " + 4 N K d" : "", flops / 1e9);

@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.djl.ClipSteps;
 import org.infonce4j.djl.ClipConfig;
 import org.infonce4j.djl.DjlEnvironment;
-import org.infonce4j.io.Json;
 import org.infonce4j.io.Npy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +55,7 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
     ClipSteps.StepGradients g = ClipSteps.benchmarkStep(batch, chunk, side, width, seed, ClipConfig.LossEngine.parse(loss));
     long after = peakRssKb();
     if (gradOut != null) Npy.writeFloat32(gradOut, new int[] {g.gradients().length}, g.gradients());
-    Map<String, Object> m = Json.object();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("mode", chunk > 0 ? "cached" : "plain");
     m.put("batch", batch);
     m.put("chunk", chunk);
@@ -65,7 +65,7 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
     m.put("peak_rss_mb_before_step", before / 1024.0);
     m.put("peak_rss_mb", after / 1024.0);
     m.put("gradient_values", g.gradients().length);
-    spec.commandLine().getOut().println(Json.pretty(m));
+    spec.commandLine().getOut().println(RunDirectory.write(m));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -25,10 +25,10 @@ import org.infonce4j.djl.ClipData;
 import org.infonce4j.djl.ClipConfig;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.io.AtomicFile;
-import org.infonce4j.io.Json;
 import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -129,11 +129,8 @@ final class ClipCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 2).")
     Integer threads;
 
-    @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory (default: runs/clip-<date>-<time>).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
-    boolean resume;
+    @Mixin
+    RunOptions runOptions;
 
     ClipConfig config() {
       ClipConfig d = ClipConfig.defaults();
@@ -152,10 +149,8 @@ final class ClipCommand implements Callable<Integer> {
       if (pairs != null && (scenes != null || heldOut != null || partial != null || grey != null || zeroShot != null)) {
         throw new IllegalArgumentException("--scenes, --held-out, --partial, --grey and --zero-shot belong to generated scenes, not to --pairs");
       }
-      Path dir = out != null ? out : ImageRecipe.defaultRunDir("clip", resume);
       DjlEnvironment.start(c.threads());
-      RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
-      err.println("clip: run directory " + dir);
+      RunDirectory run = runOptions.start("clip", c.toMap(), err);
       long t0 = System.nanoTime();
       ClipData data = ClipData.load(c, null);
       err.println(String.format(Locale.ROOT, "clip: %,d training pairs (%s), %,d held-out, vocabulary %d words; data ready in %.1f s", data.trainingPairs(),
@@ -187,9 +182,7 @@ final class ClipCommand implements Callable<Integer> {
         double minutes = t.epochs().stream().mapToDouble(ClipTraining.EpochLog::seconds).sum() / 60;
         o.println(String.format(Locale.ROOT, "trained %d epochs in %.1f min of training steps (%s)", t.epochs().size(), minutes, DjlEnvironment.description()));
         report(o, c, data, t.epochs().get(t.epochs().size() - 1).eval(), t.epochs());
-        writeReport(run, c, data, t.epochs());
-        o.println("report: " + run.file("metrics.json") + ", " + run.file("recall.png") + (c.pairs() == null && c.zeroShot() > 0 ? ", " + run.file("zero_shot.png") : "") + ", "
-            + run.file("temperature.png") + ", " + run.file("loss.png"));
+        writeReport(new Report(run.dir(), "clip", spec), c, data, t.epochs()).write("metrics.json", o);
       }
       o.flush();
       return 0;
@@ -218,7 +211,7 @@ final class ClipCommand implements Callable<Integer> {
         ClipEvaluation e = ClipEvaluation.evaluate(t.model(), d);
         o.println("run " + runDir + ", epoch " + t.epochs().size() + " of " + t.config().epochs());
         report(o, t.config(), d, e, t.epochs());
-        Map<String, Object> m = Json.object();
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("recipe", "clip");
         m.put("epoch", t.epochs().size());
         m.put("eval", e.toMap());
@@ -355,9 +348,8 @@ final class ClipCommand implements Callable<Integer> {
     o.println(String.format(Locale.ROOT, "  %-14s %7.1f%% %7.1f%% %7.1f%%", name, 100 * v[0], 100 * v[1], 100 * v[2]));
   }
 
-  private static void writeReport(RunDirectory run, ClipConfig c, ClipData d, List<ClipTraining.EpochLog> epochs) {
-    Map<String, Object> m = Json.object();
-    m.put("recipe", "clip");
+  private static Report writeReport(Report report, ClipConfig c, ClipData d, List<ClipTraining.EpochLog> epochs) {
+    Map<String, Object> m = report.metrics();
     m.put("engine", DjlEnvironment.description());
     m.put("config", c.toMap());
     m.put("training_pairs", d.trainingPairs());
@@ -366,7 +358,6 @@ final class ClipCommand implements Callable<Integer> {
     m.put("training_minutes", epochs.stream().mapToDouble(ClipTraining.EpochLog::seconds).sum() / 60);
     m.put("final", epochs.get(epochs.size() - 1).eval().toMap());
     m.put("epochs", epochs.stream().map(ClipTraining.EpochLog::toMap).toList());
-    run.writeJson("metrics.json", m);
     int n = epochs.size();
     double[] x = new double[n];
     double[][] t2i = new double[3][n];
@@ -394,9 +385,9 @@ final class ClipCommand implements Callable<Integer> {
       recall.add("text->image R@" + ks[k], x, t2i[k], k, false).add("image->text R@" + ks[k], x, i2t[k], k, true);
     }
     recall.add("ceiling t->i R@1", new double[] {x[0], x[n - 1]}, new double[] {last.ceiling()[0], last.ceiling()[0]}, 7, true);
-    recall.write(run.file("recall.png"));
-    new LinePlot("Training loss (symmetric InfoNCE)", "epoch", "loss").add("loss (chance " + String.format(Locale.ROOT, "%.2f", Math.log(c.batch())) + ")", x, loss)
-        .write(run.file("loss.png"));
+    report.plot("recall.png", recall);
+    report.plot("loss.png", new LinePlot("Training loss (symmetric InfoNCE)", "epoch", "loss").add("loss (chance " + String.format(Locale.ROOT, "%.2f", Math.log(c.batch())) + ")", x, loss)
+    );
     List<Double> sx = new ArrayList<>();
     List<Double> sy = new ArrayList<>();
     int steps = epochs.get(0).scaleTrace().length;
@@ -406,15 +397,16 @@ final class ClipCommand implements Callable<Integer> {
         sy.add(1 / l.scaleTrace()[i]);
       }
     }
-    new LinePlot("Learned temperature (1 / logit scale; floor 0.01)", "epoch", "temperature")
+    report.plot("temperature.png", new LinePlot("Learned temperature (1 / logit scale; floor 0.01)", "epoch", "temperature")
         .add("temperature", sx.stream().mapToDouble(Double::doubleValue).toArray(), sy.stream().mapToDouble(Double::doubleValue).toArray())
-        .write(run.file("temperature.png"));
+    );
     if (!Double.isNaN(zs[0][n - 1])) {
-      new LinePlot("Zero-shot accuracy on single shapes (prompt ensembles)", "epoch", "accuracy").add("colour, seen combinations", x, zs[0], 0, false)
+      report.plot("zero_shot.png", new LinePlot("Zero-shot accuracy on single shapes (prompt ensembles)", "epoch", "accuracy").add("colour, seen combinations", x, zs[0], 0, false)
           .add("colour, held-out combinations", x, zs[1], 0, true).add("shape, seen combinations", x, zs[2], 1, false)
           .add("shape, held-out combinations", x, zs[3], 1, true)
           .add("colour chance", new double[] {x[0], x[n - 1]}, new double[] {1.0 / Scenes.Colour.values().length, 1.0 / Scenes.Colour.values().length}, 7, true)
-          .add("shape chance", new double[] {x[0], x[n - 1]}, new double[] {1.0 / Scenes.Shape.values().length, 1.0 / Scenes.Shape.values().length}, 6, true).write(run.file("zero_shot.png"));
+          .add("shape chance", new double[] {x[0], x[n - 1]}, new double[] {1.0 / Scenes.Shape.values().length, 1.0 / Scenes.Shape.values().length}, 6, true));
     }
+    return report;
   }
 }

@@ -3,7 +3,6 @@ package org.infonce4j.cli;
 import static org.infonce4j.cli.ImageRecipe.or;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,11 +10,11 @@ import java.util.concurrent.Callable;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.PreferenceTraining;
 import org.infonce4j.dpo.PreferenceLoss;
-import org.infonce4j.io.Json;
 import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -70,11 +69,8 @@ final class DpoCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 1, which makes runs reproducible bit for bit).")
   Integer threads;
 
-  @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory (default: runs/dpo-<date>-<time>).")
-  Path out;
-
-  @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
-  boolean resume;
+  @Mixin
+  RunOptions runOptions;
 
   @Override
   public Integer call() {
@@ -85,10 +81,8 @@ final class DpoCommand implements Callable<Integer> {
         or(prompts, d.prompts()), d.samples(), or(rejected, d.rejected()), objective == null ? d.objective() : PreferenceLoss.Objective.parse(objective),
         or(beta, d.beta()), or(nll, d.nll()), or(steps, d.dpoSteps()), or(batch, d.dpoBatch()), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(), or(seed, d.seed()),
         or(threads, d.threads()));
-    Path dir = out != null ? out : ImageRecipe.defaultRunDir("dpo", resume);
     DjlEnvironment.start(c.threads());
-    RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
-    err.println("dpo: run directory " + dir);
+    RunDirectory run = runOptions.start("dpo", c.toMap(), err);
     ProgressBar bar = new ProgressBar(err, "steps", 500);
     String[] current = {""};
     PreferenceTraining.Result r = PreferenceTraining.run(c, run, new Training.Listener<>() {
@@ -112,19 +106,18 @@ final class DpoCommand implements Callable<Integer> {
         if (step == total) bar.finish();
       }
     });
-    report(o, run, r);
+    report(o, new Report(run.dir(), "dpo", spec), r);
     return 0;
   }
 
-  private static void report(PrintWriter o, RunDirectory run, PreferenceTraining.Result r) {
+  private static void report(PrintWriter o, Report report, PreferenceTraining.Result r) {
     PreferenceTraining.Config c = r.config();
     o.println(String.format(Locale.ROOT, "task: sort %d digits; judge: positions right (0-%d); %d held-out prompts", c.length(), c.length(), c.heldOut()));
     o.println(String.format(Locale.ROOT, "reference after %d fine-tuning steps: mean score %.3f, right answers %.1f%%; %d of %d prompts had a worse answer",
         c.sftSteps(), r.referenceScore(), 100 * r.referenceExact(), r.pairs(), c.prompts()));
     o.println(String.format(Locale.ROOT, "%4s %6s %9s %9s %9s %9s %9s %9s %9s", "K", "step", "loss", "pref.acc", "margin", "KL", "win rate",
         "score", "right"));
-    Map<String, Object> m = Json.object();
-    m.put("recipe", "dpo");
+    Map<String, Object> m = report.metrics();
     m.put("engine", DjlEnvironment.description());
     m.put("config", c.toMap());
     m.put("reference", Map.of("mean_score", r.referenceScore(), "exact_rate", r.referenceExact()));
@@ -158,7 +151,7 @@ final class DpoCommand implements Callable<Integer> {
       kl.add("K=" + run1.rejected() + " preference accuracy", x, acc, colour, false).add("K=" + run1.rejected() + " KL (nats)", x, k, colour, true);
       kl.add("K=" + run1.rejected() + " reward margin", x, mar, colour + 3, true);
       colour++;
-      Map<String, Object> rm = Json.object();
+      Map<String, Object> rm = new java.util.LinkedHashMap<>();
       rm.put("rejected", run1.rejected());
       rm.put("points", run1.points().stream().map(PreferenceTraining.Point::toMap).toList());
       rm.put("step_loss", PreferenceTraining.list(run1.stepLoss()));
@@ -173,14 +166,10 @@ final class DpoCommand implements Callable<Integer> {
     double[] ends = {0, c.dpoSteps()};
     win.add("reference right answers", ends, new double[] {r.referenceExact(), r.referenceExact()}, 7, true);
     m.put("runs", runs);
-    run.writeJson("metrics.json", m);
-    win.write(run.file("win_rate.png"));
-    kl.write(run.file("training.png"));
-    loss.write(run.file("loss.png"));
+    report.plot("win_rate.png", win).plot("training.png", kl).plot("loss.png", loss);
     double[] sx = new double[r.sftLoss().length];
     for (int i = 0; i < sx.length; i++) sx[i] = i + 1;
-    if (sx.length > 0) new LinePlot("Supervised fine-tuning of the reference", "step", "loss per answer token").add("loss", sx, r.sftLoss()).write(run.file("sft.png"));
-    o.println("report: " + run.file("metrics.json") + ", " + run.file("win_rate.png") + ", " + run.file("training.png") + ", " + run.file("loss.png"));
-    o.flush();
+    if (sx.length > 0) report.plot("sft.png", new LinePlot("Supervised fine-tuning of the reference", "step", "loss per answer token").add("loss", sx, r.sftLoss()));
+    report.write("metrics.json", o);
   }
 }

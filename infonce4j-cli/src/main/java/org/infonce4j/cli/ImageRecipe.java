@@ -2,8 +2,6 @@ package org.infonce4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +13,10 @@ import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Optimizer;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.djl.PretrainingConfig;
-import org.infonce4j.io.Json;
 import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.djl.train.Training;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,11 +35,8 @@ final class ImageRecipe {
         description = "Fashion-MNIST IDX files, plain or .gz (default: ${DEFAULT-VALUE}, Debian package dataset-fashion-mnist).")
     Path data;
 
-    @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory (default: runs/<recipe>-<date>-<time>).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
-    boolean resume;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training images (default: 3).")
     Integer epochs;
@@ -137,23 +133,11 @@ final class ImageRecipe {
           or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()),
           or(stemStride, d.stemStride()), or(viewSize, d.viewSize()));
     }
-
-    Path out(String recipe) {
-      return out != null ? out : defaultRunDir(recipe, resume);
-    }
   }
 
   /** {@code given}, or {@code fallback} when the option was not given. */
   static <T> T or(T given, T fallback) {
     return given != null ? given : fallback;
-  }
-
-  /** runs/<recipe>-<date>-<time>; refused with --resume, which must name the run to continue. */
-  static Path defaultRunDir(String recipe, boolean resume) {
-    if (resume) {
-      throw new IllegalArgumentException("--resume needs --out RUNDIR, the run to continue");
-    }
-    return Path.of("runs", recipe + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
   }
 
   private final PrintWriter out;
@@ -165,17 +149,13 @@ final class ImageRecipe {
   }
 
   /**
-   * Trains {@code c} into {@code dir} (resuming when asked) with a progress bar.
+   * Trains {@code c} in {@code run} (after its latest checkpoint, if any) with a progress bar.
    *
    * @param label what the progress line calls this run
    */
-  Pretraining.Trained train(String label, PretrainingConfig c, FashionMnist data, Path dir, boolean resume, boolean monitor) {
-    RunDirectory run = RunDirectory.start(dir, c.toMap(), resume);
+  Pretraining.Trained train(String label, PretrainingConfig c, FashionMnist data, RunDirectory run, boolean monitor) {
     ProgressBar bar = new ProgressBar(err, "img", 500);
     int first = run.latestCheckpoint().map(RunDirectory.Checkpoint::unit).orElse(0);
-    if (first > 0) {
-      err.println(label + ": resuming after epoch " + first + " of " + c.epochs());
-    }
     Training.Listener<Pretraining.EpochLog> progress = s -> {
       bar.label(String.format(Locale.ROOT, "%s epoch %d/%d", label, s.unit(), c.epochs()));
       long done = (s.unit() - 1L - first) * s.steps() + s.step();
@@ -194,9 +174,7 @@ final class ImageRecipe {
       return a;
     };
     // --images and a batch larger than the images are Pretraining's to apply and to refuse.
-    Pretraining.Trained t = Pretraining.train(c, data.train(), run, progress, reporting);
-    writeTrainingPlots(run, label, t.epochs());
-    return t;
+    return Pretraining.train(c, data.train(), run, progress, reporting);
   }
 
   /** Evaluates the trained encoder and (optionally) the baselines; prints the table; returns the rows. */
@@ -214,8 +192,7 @@ final class ImageRecipe {
         rows.add(Evaluation.encoder("random init", random, data, c.threads()));
       }
       PretrainingConfig sup = c.withMethod(Pretraining.Method.SUPERVISED).withEpochs(supervisedEpochs != null ? supervisedEpochs : c.epochs());
-      Pretraining.Trained s = train("supervised", sup, data, dir.resolve("supervised"),
-          java.nio.file.Files.isRegularFile(dir.resolve("supervised").resolve("config.json")), false);
+      Pretraining.Trained s = train("supervised", sup, data, RunOptions.startOrContinue(dir.resolve("supervised"), "supervised", sup.toMap(), err), false);
       try (Encoder e = s.encoder()) {
         rows.add(Evaluation.encoder("supervised (" + sup.epochs() + " ep)", e, data, c.threads()));
       }
@@ -224,11 +201,10 @@ final class ImageRecipe {
     return rows;
   }
 
-  /** Writes metrics.json and accuracy.png of a finished run. */
-  void report(Path dir, PretrainingConfig c, Pretraining.Trained t, List<Evaluation.Scores> rows) {
-    RunDirectory run = RunDirectory.open(dir);
-    Map<String, Object> m = Json.object();
-    m.put("recipe", c.method().name().toLowerCase(Locale.ROOT));
+  /** Writes metrics.json, loss.png and accuracy.png of a finished run. */
+  void report(CommandSpec spec, RunDirectory run, PretrainingConfig c, Pretraining.Trained t, List<Evaluation.Scores> rows) {
+    Report report = new Report(run.dir(), c.method().name().toLowerCase(Locale.ROOT), spec);
+    Map<String, Object> m = report.metrics();
     m.put("engine", DjlEnvironment.description());
     m.put("config", c.toMap());
     double seconds = 0;
@@ -244,7 +220,7 @@ final class ImageRecipe {
       return x;
     }).toList());
     m.put("evaluation", rows.stream().map(Evaluation.Scores::toMap).toList());
-    run.writeJson("metrics.json", m);
+    report.plot("loss.png", trainingLoss(c.method().name().toLowerCase(Locale.ROOT), t.epochs()));
     LinePlot acc = new LinePlot(c.method().name().toLowerCase(Locale.ROOT) + ": test accuracy", "epoch", "accuracy");
     int epochs = t.epochs().size();
     double[] x = new double[epochs];
@@ -260,12 +236,11 @@ final class ImageRecipe {
       acc.add(s.name() + " kNN", ends, new double[] {s.knn(), s.knn()}, i + 1, false);
       acc.add(s.name() + " linear probe", ends, new double[] {s.linear(), s.linear()}, i + 1, true);
     }
-    acc.write(run.file("accuracy.png"));
-    out.println("report: " + run.file("metrics.json") + ", " + run.file("loss.png") + ", " + run.file("accuracy.png"));
-    out.flush();
+    report.plot("accuracy.png", acc).write("metrics.json", out);
   }
 
-  private void writeTrainingPlots(RunDirectory run, String label, List<Pretraining.EpochLog> epochs) {
+  /** The training loss of every epoch's windows of {@link Pretraining#TRACE_WINDOW} steps. */
+  static LinePlot trainingLoss(String label, List<Pretraining.EpochLog> epochs) {
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (Pretraining.EpochLog e : epochs) {
@@ -275,10 +250,9 @@ final class ImageRecipe {
         ys.add(e.trace()[i]);
       }
     }
-    new LinePlot(label + ": training loss", "epoch", "loss")
+    return new LinePlot(label + ": training loss", "epoch", "loss")
         .add("loss (mean of " + Pretraining.TRACE_WINDOW + " steps)", xs.stream().mapToDouble(Double::doubleValue).toArray(),
-            ys.stream().mapToDouble(Double::doubleValue).toArray())
-        .write(run.file("loss.png"));
+            ys.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   void printTable(List<Evaluation.Scores> rows) {

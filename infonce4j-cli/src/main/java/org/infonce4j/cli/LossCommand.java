@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.BitMatrix;
 import org.infonce4j.Matrix;
 import org.infonce4j.Provenance;
-import org.infonce4j.io.Json;
 import org.infonce4j.io.Npy;
 import org.infonce4j.loss.Batch;
 import org.infonce4j.loss.Diagnostics;
@@ -130,7 +130,7 @@ final class LossCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
 
-    Map<String, Object> out = Json.object();
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
     out.put("loss", r.loss());
     Diagnostics d = r.diagnostics();
     out.put("mi_lower_bound", d.miLowerBound());
@@ -167,7 +167,7 @@ final class LossCommand implements Callable<Integer> {
       }
       Path ga = gradOut.resolve("anchors.grad.npy");
       Npy.write(ga, r.anchorGrad());
-      Map<String, Object> files = Json.object();
+      Map<String, Object> files = new java.util.LinkedHashMap<>();
       files.put("anchors", ga.toString());
       if (r.candidateGrad() != null) {
         Path gc = gradOut.resolve("candidates.grad.npy");
@@ -180,7 +180,7 @@ final class LossCommand implements Callable<Integer> {
     out.put("threads", t);
     out.put("seconds", seconds);
     out.put("provenance", Provenance.describe());
-    spec.commandLine().getOut().println(Json.pretty(out));
+    spec.commandLine().getOut().println(RunDirectory.write(out));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -10,14 +10,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.MiStaircase;
-import org.infonce4j.io.Json;
 import org.infonce4j.io.Npy;
 import org.infonce4j.io.NpyArray;
 import org.infonce4j.mi.MiEstimator;
 import org.infonce4j.djl.train.RunDirectory;
-import org.infonce4j.djl.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -64,11 +63,8 @@ final class MiCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 1, which makes runs reproducible bit for bit).")
   Integer threads;
 
-  @Option(names = "--out", paramLabel = "RUNDIR", description = "Run directory (default: runs/mi-<date>-<time>).")
-  Path out;
-
-  @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same settings required).")
-  boolean resume;
+  @Mixin
+  RunOptions runOptions;
 
   @Override
   public Integer call() {
@@ -87,7 +83,7 @@ final class MiCommand implements Callable<Integer> {
     }
     int n = a.shape()[0];
     double[] f = a.toDoubleArray();
-    Map<String, Object> m = Json.object();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("file", scores.toString());
     m.put("n", n);
     m.put("log_n", Math.log(n));
@@ -98,7 +94,7 @@ final class MiCommand implements Callable<Integer> {
         throw new IllegalArgumentException(scores + ": " + ex.getMessage(), ex);
       }
     }
-    o.println(Json.pretty(m));
+    o.println(RunDirectory.write(m));
     o.flush();
     return 0;
   }
@@ -116,7 +112,7 @@ final class MiCommand implements Callable<Integer> {
     };
     double[] st = stairs == null ? d.stairs() : stairs.stream().mapToDouble(Double::doubleValue).toArray();
     List<Integer> bs = batches == null ? List.of(64, 128) : batches;
-    Path dir = out != null ? out : ImageRecipe.defaultRunDir("mi", resume);
+    Path dir = runOptions.dir("mi");
     DjlEnvironment.start(threads != null ? threads : d.threads());
     err.println("mi staircase: run directory " + dir);
     List<Map<String, Object>> all = new ArrayList<>();
@@ -125,8 +121,8 @@ final class MiCommand implements Callable<Integer> {
           lr != null ? lr : d.lr(), d.hidden(), d.embedding(), seed != null ? seed : d.seed(), threads != null ? threads : d.threads());
       Path sub = dir.resolve("batch-" + b);
       boolean started = java.nio.file.Files.isRegularFile(sub.resolve("config.json"));
-      if (started && !resume) throw new IllegalArgumentException(sub + " already holds a run; pass --resume to continue it, or choose another --out");
-      RunDirectory run = RunDirectory.start(sub, c.toMap(), started);
+      if (started && !runOptions.resume) throw new IllegalArgumentException(sub + " already holds a run; pass --resume to continue it, or choose another --out");
+      RunDirectory run = RunOptions.startOrContinue(sub, "mi batch " + b, c.toMap(), err);
       ProgressBar bar = new ProgressBar(err, "steps", 500);
       long[] last = {Long.MAX_VALUE};
       int stairCount = c.stairs().length;
@@ -140,20 +136,16 @@ final class MiCommand implements Callable<Integer> {
         bar.update(step, total, Double.NaN, step == total);
         if (step == total) bar.finish();
       });
-      all.add(report(o, run, r));
+      all.add(report(o, new Report(run.dir(), "mi-staircase", spec), r));
     }
     if (bs.size() > 1) {
-      Map<String, Object> m = Json.object();
-      m.put("runs", all);
-      org.infonce4j.io.AtomicFile.writeString(dir.resolve("metrics.json"), Json.pretty(m) + "\n");
+      new Report(dir, "mi-staircase", spec).put("runs", all).write("metrics.json", o);
     }
-    o.println("report: " + dir);
-    o.flush();
     return 0;
   }
 
   /** Table, metrics.json and staircase.png of one batch size. */
-  private static Map<String, Object> report(PrintWriter o, RunDirectory run, MiStaircase.Result r) {
+  private static Map<String, Object> report(PrintWriter o, Report report, MiStaircase.Result r) {
     MiStaircase.Config c = r.config();
     double logN = Math.log(c.batch());
     double[] truth = c.stairs();
@@ -174,13 +166,11 @@ final class MiCommand implements Callable<Integer> {
         o.println(String.format(Locale.ROOT, "infonce: largest estimate %.4f, log %d = %.4f (the bound cannot exceed it)", t.max(), c.batch(), logN));
       }
     }
-    Map<String, Object> m = Json.object();
-    m.put("recipe", "mi-staircase");
+    Map<String, Object> m = report.metrics();
     m.put("engine", DjlEnvironment.description());
     m.put("config", c.toMap());
     m.put("log_batch", logN);
     m.put("estimators", r.traces().stream().map(t -> t.toMap(truth)).toList());
-    run.writeJson("metrics.json", m);
     int total = truth.length * c.stepsPerStair();
     double[] x = new double[total];
     double[] tr = new double[total];
@@ -195,7 +185,7 @@ final class MiCommand implements Callable<Integer> {
     int colour = 0;
     for (MiStaircase.Trace t : r.traces()) plot.add(t.estimator().name().toLowerCase(Locale.ROOT), x, LinePlot.ema(t.estimates(), 200), colour++, false);
     plot.add("true MI", x, tr, 7, false).add("log batch", x, cap, 7, true);
-    plot.write(run.file("staircase.png"));
+    report.plot("staircase.png", plot).write("metrics.json", o);
     return m;
   }
 }

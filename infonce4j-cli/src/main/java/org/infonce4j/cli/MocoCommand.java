@@ -11,8 +11,7 @@ import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.djl.PretrainingConfig;
-import org.infonce4j.io.AtomicFile;
-import org.infonce4j.io.Json;
+import org.infonce4j.djl.train.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +54,10 @@ final class MocoCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     ImageRecipe r = new ImageRecipe(out, err);
     FashionMnist data = FashionMnist.load(options.data);
-    Path dir = options.out("moco-sweep");
+    Path dir = options.run.dir("moco-sweep");
+    if (java.nio.file.Files.exists(dir) && !options.run.resume) {
+      throw new IllegalArgumentException(dir + " already exists; pass --resume to continue the sweep in it, or choose another --out directory");
+    }
     err.println("moco queue sweep: run directory " + dir);
     List<Map<String, Object>> points = new ArrayList<>();
     List<Evaluation.Scores> rows = new ArrayList<>();
@@ -65,13 +67,12 @@ final class MocoCommand implements Callable<Integer> {
     for (int i = 0; i < sweep.size(); i++) {
       int k = sweep.get(i);
       PretrainingConfig c = base.withQueue(k);
-      Path run = dir.resolve("queue-" + k);
-      boolean started = java.nio.file.Files.isRegularFile(run.resolve("config.json"));
-      Pretraining.Trained t = r.train("moco K=" + k, c, data, run, started, options.monitor);
+      RunDirectory run = RunOptions.startOrContinue(dir.resolve("queue-" + k), "moco K=" + k, c.toMap(), err);
+      Pretraining.Trained t = r.train("moco K=" + k, c, data, run, options.monitor);
       try (Encoder enc = t.encoder()) {
         Evaluation.Scores s = Evaluation.encoder("moco K=" + k, enc, data, c.threads());
         rows.add(s);
-        r.report(run, c, t, List.of(s));
+        r.report(spec, run, c, t, List.of(s));
         Map<String, Object> p = s.toMap();
         p.put("queue", k);
         p.put("training_seconds", t.epochs().stream().mapToDouble(Pretraining.EpochLog::seconds).sum());
@@ -82,14 +83,11 @@ final class MocoCommand implements Callable<Integer> {
       }
       err.println(String.format(Locale.ROOT, "moco K=%d: kNN %.2f%%, linear %.2f%%", k, 100 * knn[i], 100 * linear[i]));
     }
-    Map<String, Object> m = Json.object();
-    m.put("config", base.toMap());
-    m.put("points", points);
-    AtomicFile.writeString(dir.resolve("sweep.json"), Json.pretty(m) + "\n");
-    new LinePlot("MoCo on Fashion-MNIST: accuracy against the number of negatives (" + base.epochs() + " epochs each)", "queue length K",
-        "test accuracy").logX().add("kNN (k=200)", ks, knn).add("linear probe", ks, linear).write(dir.resolve("sweep.png"));
     r.printTable(rows);
-    out.println("report: " + dir.resolve("sweep.json") + ", " + dir.resolve("sweep.png"));
+    new Report(dir, "moco-queue-sweep", spec).put("config", base.toMap()).put("points", points)
+        .plot("sweep.png", new LinePlot("MoCo on Fashion-MNIST: accuracy against the number of negatives (" + base.epochs() + " epochs each)",
+            "queue length K", "test accuracy").logX().add("kNN (k=200)", ks, knn).add("linear probe", ks, linear))
+        .write("sweep.json", out);
     return 0;
   }
 }

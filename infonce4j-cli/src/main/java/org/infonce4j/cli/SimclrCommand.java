@@ -8,6 +8,7 @@ import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.djl.PretrainingConfig;
+import org.infonce4j.djl.train.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,9 +35,9 @@ final class SimclrCommand implements Callable<Integer> {
   static int run(CommandSpec spec, ImageRecipe.Options options, PretrainingConfig c, String recipe) {
     ImageRecipe r = new ImageRecipe(spec.commandLine().getOut(), spec.commandLine().getErr());
     FashionMnist data = FashionMnist.load(options.data);
-    Path dir = options.out(recipe);
-    spec.commandLine().getErr().println(recipe + ": run directory " + dir);
-    Pretraining.Trained t = r.train(recipe, c, data, dir, options.resume, options.monitor);
+    RunDirectory run = options.run.start(recipe, c.toMap(), spec.commandLine().getErr());
+    Path dir = run.dir();
+    Pretraining.Trained t = r.train(recipe, c, data, run, options.monitor);
     try (Encoder enc = t.encoder()) {
       if (!options.eval) {
         spec.commandLine().getOut().println("trained; evaluate with: infonce4j eval --run " + dir);
@@ -44,7 +45,7 @@ final class SimclrCommand implements Callable<Integer> {
       }
       List<Evaluation.Scores> rows = r.evaluate(recipe + " (" + c.epochs() + " ep)", enc, c, data, options.baselines, options.supervisedEpochs,
           dir);
-      r.report(dir, c, t, rows);
+      r.report(spec, run, c, t, rows);
     }
     return 0;
   }

@@ -5,11 +5,11 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.Provenance;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.djl.PretrainingConfig;
-import org.infonce4j.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,7 +76,7 @@ final class StepBenchCommand implements Callable<Integer> {
     double median = sorted[rates.length / 2];
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      Map<String, Object> o = Json.object();
+      Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("recipe", recipe);
       o.put("batch", batch);
       o.put("width", width);
@@ -86,7 +86,7 @@ final class StepBenchCommand implements Callable<Integer> {
       o.put("images_per_second", median);
       o.put("images_per_second_all", rates);
       o.put("provenance", Provenance.describe());
-      out.println(Json.write(o));
+      out.println(RunDirectory.writeCompact(o));
     } else {
       out.printf(Locale.ROOT, "%s step, batch %d, width %d, %s: %.1f images/s (median of %s)%n", recipe, batch, width,
           DjlEnvironment.description(), median, Arrays.toString(Arrays.stream(rates).map(v -> Math.round(v * 10) / 10.0).toArray()));

@@ -14,8 +14,7 @@ import org.infonce4j.djl.Encoder;
 import org.infonce4j.djl.Evaluation;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.djl.PretrainingConfig;
-import org.infonce4j.io.AtomicFile;
-import org.infonce4j.io.Json;
+import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.io.Npy;
 import org.infonce4j.loss.TemperatureProbe;
 import picocli.CommandLine.Command;
@@ -68,7 +67,7 @@ final class TemperatureCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     double[] ts = (taus == null ? List.of(0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0) : taus).stream().mapToDouble(Double::doubleValue).toArray();
-    Path dir = options.out("temperature");
+    Path dir = options.run.dir("temperature");
     Matrix[] pair;
     String source;
     if (anchors != null || positives != null) {
@@ -102,29 +101,28 @@ final class TemperatureCommand implements Callable<Integer> {
     }
     double uniform = rows.get(0).hardest() / (double) (pair[0].rows() - 1);
     o.println(String.format(Locale.ROOT, "(uniform weights would give the hardest %d a share of %.2f%%)", rows.get(0).hardest(), 100 * uniform));
-    Map<String, Object> m = Json.object();
+    Report report = new Report(dir, "temperature", spec);
+    Map<String, Object> m = report.metrics();
     m.put("source", source);
     m.put("pairs", pair[0].rows());
     m.put("rows", rows.stream().map(TemperatureCommand::toMap).toList());
     double[] flat = new double[rows.size()];
     java.util.Arrays.fill(flat, uniform);
-    new LinePlot("What the temperature does to the negatives (" + pair[0].rows() + " pairs)", "temperature tau", "share")
+    report.plot("temperature.png", new LinePlot("What the temperature does to the negatives (" + pair[0].rows() + " pairs)", "temperature tau", "share")
         .logX()
         .add("entropy of negatives' weights / log(#negatives)", x, ent)
         .add("share of the negatives' gradient on the hardest " + rows.get(0).hardest(), x, hard)
         .add("hardest-" + rows.get(0).hardest() + " share under uniform weights", x, flat, 1, true)
-        .write(dir.resolve("temperature.png"));
+    );
     if (sweep) {
-      m.put("simclr_sweep", simclrSweep(ts, dir));
+      m.put("simclr_sweep", simclrSweep(ts, dir, report));
     }
-    AtomicFile.writeString(dir.resolve("temperature.json"), Json.pretty(m) + "\n");
-    o.println("report: " + dir.resolve("temperature.json") + ", " + dir.resolve("temperature.png") + (sweep ? ", " + dir.resolve("sweep.png") : ""));
-    o.flush();
+    report.write("temperature.json", o);
     return 0;
   }
 
   private static Map<String, Object> toMap(TemperatureProbe.Row r) {
-    Map<String, Object> m = Json.object();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("temperature", r.temperature());
     m.put("loss", r.loss());
     m.put("mi_bound", r.miBound());
@@ -139,7 +137,7 @@ final class TemperatureCommand implements Callable<Integer> {
   }
 
   /** One SimCLR run per tau (each resumable under dir/simclr-tau-T), kNN on the full bank after training. */
-  private List<Map<String, Object>> simclrSweep(double[] ts, Path dir) {
+  private List<Map<String, Object>> simclrSweep(double[] ts, Path dir, Report report) {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ImageRecipe r = new ImageRecipe(o, err);
@@ -149,13 +147,13 @@ final class TemperatureCommand implements Callable<Integer> {
     for (int i = 0; i < ts.length; i++) {
       PretrainingConfig base = options.config(Pretraining.Method.SIMCLR, null, null);
       PretrainingConfig c = base.withTemperature(ts[i]);
-      Path run = dir.resolve(String.format(Locale.ROOT, "simclr-tau-%s", ts[i]));
-      boolean started = Files.isRegularFile(run.resolve("config.json"));
-      Pretraining.Trained t = r.train(String.format(Locale.ROOT, "simclr tau=%s", ts[i]), c, data, run, started, false);
+      String label = String.format(Locale.ROOT, "simclr tau=%s", ts[i]);
+      RunDirectory run = RunOptions.startOrContinue(dir.resolve(String.format(Locale.ROOT, "simclr-tau-%s", ts[i])), label, c.toMap(), err);
+      Pretraining.Trained t = r.train(label, c, data, run, false);
       try (Encoder enc = t.encoder()) {
         knn[i] = Evaluation.knn(enc, data, c.threads());
       }
-      Map<String, Object> p = Json.object();
+      Map<String, Object> p = new java.util.LinkedHashMap<>();
       p.put("temperature", ts[i]);
       p.put("knn_accuracy", knn[i]);
       p.put("epochs", c.epochs());
@@ -164,8 +162,8 @@ final class TemperatureCommand implements Callable<Integer> {
       points.add(p);
       err.println(String.format(Locale.ROOT, "simclr tau=%s: kNN %.2f%%", ts[i], 100 * knn[i]));
     }
-    new LinePlot("SimCLR on Fashion-MNIST: kNN accuracy against the temperature", "temperature tau", "kNN accuracy (k=200)")
-        .logX().add("kNN accuracy", ts, knn).write(dir.resolve("sweep.png"));
+    report.plot("sweep.png", new LinePlot("SimCLR on Fashion-MNIST: kNN accuracy against the temperature", "temperature tau", "kNN accuracy (k=200)")
+        .logX().add("kNN accuracy", ts, knn));
     o.println(String.format(Locale.ROOT, "%8s %10s", "tau", "kNN"));
     for (int i = 0; i < ts.length; i++) o.println(String.format(Locale.ROOT, "%8.3f %9.2f%%", ts[i], 100 * knn[i]));
     return points;

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.Provenance;
-import org.infonce4j.io.Json;
 import org.infonce4j.spark.DistributedConfig;
 import org.infonce4j.spark.SparkRuntime;
 import org.infonce4j.spark.TrainJob;
@@ -155,7 +155,7 @@ final class Word2VecCommand implements Runnable {
       bar.finish();
       WordVectorsFormat.write(output, r.vectors(), binary);
 
-      Map<String, Object> o = Json.object();
+      Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("output", output.toString());
       o.put("format", binary ? "binary" : "text");
       o.put("vocabulary", r.vocabulary().size());
@@ -165,7 +165,7 @@ final class Word2VecCommand implements Runnable {
       o.put("train_seconds", r.trainSeconds());
       o.put("words_per_second", r.wordsPerSecond());
       o.put("final_loss", r.finalLoss());
-      Map<String, Object> settings = Json.object();
+      Map<String, Object> settings = new java.util.LinkedHashMap<>();
       settings.put("model", config.model().name().toLowerCase(Locale.ROOT));
       settings.put("objective", config.objective().name().toLowerCase(Locale.ROOT));
       settings.put("shared_negatives", config.sharedNegatives());
@@ -181,7 +181,7 @@ final class Word2VecCommand implements Runnable {
       o.put("settings", settings);
       o.put("vector_ops", r.implementation());
       o.put("provenance", Provenance.describe());
-      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().println(RunDirectory.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -209,7 +209,7 @@ final class Word2VecCommand implements Runnable {
         }
       });
       bar.finish();
-      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().println(RunDirectory.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -239,12 +239,12 @@ final class Word2VecCommand implements Runnable {
       WordVectors v = WordVectorsFormat.read(vectors);
       int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
       AnalogyResult r = Analogy.evaluate(v, questions, restrict, true, t);
-      Map<String, Object> o = Json.object();
+      Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("vectors", vectors.toString());
       o.put("questions", questions.toString());
       o.put("restrict", restrict);
       o.putAll(r.toJson());
-      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().println(RunDirectory.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -266,11 +266,11 @@ final class Word2VecCommand implements Runnable {
     @Override
     public Integer call() {
       WordVectors v = WordVectorsFormat.read(vectors);
-      Map<String, Object> o = Json.object();
+      Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("vectors", vectors.toString());
       o.put("pairs_file", pairs.toString());
       o.putAll(WordSimilarity.evaluate(v, pairs).toJson());
-      spec.commandLine().getOut().println(Json.pretty(o));
+      spec.commandLine().getOut().println(RunDirectory.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -93,12 +93,17 @@ class ImageRecipeCommandTest {
   void simclrTrainsEvaluatesAgainstBaselinesAndReports() throws IOException {
     Path data = data(dir, 192, 96);
     Path out = dir.resolve("run");
-    Run r = run(args(new String[] {"simclr", "--data", data.toString(), "--out", out.toString(), "--epochs", "2"}));
+    String[] argv = args(new String[] {"simclr", "--data", data.toString(), "--out", out.toString(), "--epochs", "2"});
+    Run r = run(argv);
     assertEquals(0, r.code(), r.err());
     for (String name : new String[] {"simclr (2 ep)", "raw pixels", "random init", "supervised (2 ep)"}) {
       assertTrue(r.out().contains(name), "table row " + name + ": " + r.out());
     }
     Map<String, Object> m = JsonReader.parseObject(Files.readString(out.resolve("metrics.json")));
+    // The report says what ran: the command line as typed and the versions, so a number is traceable.
+    assertEquals("infonce4j " + String.join(" ", argv), m.get("command"));
+    assertTrue(((Map<String, Object>) m.get("provenance")).containsKey("commit"), m.toString());
+    assertTrue(r.out().contains("report: " + out.resolve("metrics.json") + ", " + out.resolve("loss.png") + ", " + out.resolve("accuracy.png")), r.out());
     List<Object> rows = (List<Object>) m.get("evaluation");
     assertEquals(4, rows.size());
     for (Object o : rows) {

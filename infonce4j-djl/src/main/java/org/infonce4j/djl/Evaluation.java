@@ -8,7 +8,6 @@ import org.infonce4j.data.FashionMnist;
 import org.infonce4j.eval.Geometry;
 import org.infonce4j.eval.Knn;
 import org.infonce4j.eval.LinearProbe;
-import org.infonce4j.io.Json;
 
 /**
  * The frozen-representation evaluation of the image recipes, on the test split only for scores
@@ -29,7 +28,7 @@ public final class Evaluation {
    */
   public record Scores(String name, double knn, double linear, double alignment, double uniformity, double seconds) {
     public Map<String, Object> toMap() {
-      Map<String, Object> m = Json.object();
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("name", name);
       m.put("knn_accuracy", knn);
       m.put("linear_probe_accuracy", linear);

@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.infonce4j.dpo.PreferenceLoss;
 import org.infonce4j.dpo.SortingTask;
-import org.infonce4j.io.Json;
-import org.infonce4j.io.JsonReader;
 import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.djl.train.Training;
 
@@ -565,7 +563,7 @@ public final class PreferenceTraining {
         rs.add(m);
       }
       state.put("runs", rs);
-      byte[] json = Json.write(state).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] json = RunDirectory.writeCompact(state).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       out.writeInt(json.length);
       out.write(json);
       reference.save(out);
@@ -580,7 +578,9 @@ public final class PreferenceTraining {
     public void load(DataInputStream in) throws IOException {
       byte[] json = new byte[in.readInt()];
       in.readFully(json);
-      Map<String, Object> state = JsonReader.parseObject(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+      if (!(RunDirectory.parse(new String(json, java.nio.charset.StandardCharsets.UTF_8), "the checkpoint's training state") instanceof Map<?, ?> state)) {
+        throw new IOException("the checkpoint's training state is not a JSON object");
+      }
       sftLoss = array(state.get("sft_loss"));
       for (Object o : (List<?>) state.get("runs")) {
         Map<?, ?> m = (Map<?, ?>) o;

@@ -18,7 +18,6 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.infonce4j.data.Augment;
 import org.infonce4j.data.FashionMnist;
-import org.infonce4j.io.Json;
 import org.infonce4j.loss.InfoNce;
 import org.infonce4j.loss.LossSpec;
 import org.infonce4j.djl.train.RunDirectory;
@@ -62,7 +61,7 @@ public final class Pretraining {
    */
   public record EpochLog(int epoch, double loss, double imagesPerSecond, double lr, double seconds, double monitor, double[] trace) {
     public Map<String, Object> toMap() {
-      Map<String, Object> m = Json.object();
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("epoch", epoch);
       m.put("loss", loss);
       m.put("images_per_second", imagesPerSecond);

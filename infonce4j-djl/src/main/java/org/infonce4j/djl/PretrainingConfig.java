@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.infonce4j.data.Augment;
 import org.infonce4j.data.FashionMnist;
-import org.infonce4j.io.Json;
 
 /**
  * The settings of an image recipe ({@link Pretraining}: SimCLR, MoCo or the supervised baseline), as
@@ -120,7 +119,7 @@ public record PretrainingConfig(Pretraining.Method method, int epochs, int batch
 
   /** The settings as a JSON-ready map (written to the run's config.json). */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = Json.object();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("recipe", method.name().toLowerCase(Locale.ROOT));
     m.put("epochs", epochs);
     m.put("batch", batch);

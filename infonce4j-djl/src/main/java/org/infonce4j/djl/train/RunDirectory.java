@@ -93,9 +93,9 @@ public final class RunDirectory {
     }
     JsonNode wanted = JSON.valueToTree(config);
     // Both sides through a JSON text, so that number types compare alike.
-    wanted = parse(write(wanted), cfg);
+    wanted = tree(write(wanted), cfg);
     if (exists) {
-      JsonNode stored = parse(read(cfg), cfg);
+      JsonNode stored = tree(read(cfg), cfg);
       if (!stored.equals(wanted)) {
         throw new IllegalArgumentException(dir + ": the run was started with other settings; resume it with the same ones.\n stored: "
             + stored + "\n  given: " + wanted);
@@ -114,7 +114,7 @@ public final class RunDirectory {
     if (!Files.isRegularFile(cfg)) {
       throw new IllegalArgumentException(dir + " is not a run directory (no config.json)");
     }
-    return new RunDirectory(dir, toMap(parse(read(cfg), cfg), cfg));
+    return new RunDirectory(dir, toMap(tree(read(cfg), cfg), cfg));
   }
 
   public Path dir() {
@@ -139,14 +139,14 @@ public final class RunDirectory {
   /** Reads {@code dir/name} as a JSON object. */
   public Map<String, Object> readJson(String name) {
     Path p = file(name);
-    return toMap(parse(read(p), p), p);
+    return toMap(tree(read(p), p), p);
   }
 
   /** Reads {@code dir/name} as JSON of any shape (lists, maps, numbers, strings). */
   public Object readJsonValue(String name) {
     Path p = file(name);
     try {
-      return JSON.treeToValue(parse(read(p), p), Object.class);
+      return JSON.treeToValue(tree(read(p), p), Object.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(p + ": " + e.getOriginalMessage(), e);
     }
@@ -270,7 +270,7 @@ public final class RunDirectory {
         head.transferTo(java.io.OutputStream.nullOutputStream());
         stored = in.readLong();
         end = in.readInt();
-        meta = end == TRAILER && stored == crc.getValue() ? toMap(parse(new String(metaBytes, StandardCharsets.UTF_8), file), file) : null;
+        meta = end == TRAILER && stored == crc.getValue() ? toMap(tree(new String(metaBytes, StandardCharsets.UTF_8), file), file) : null;
       }
       if (end != TRAILER || stored != crc.getValue()) {
         throw new IllegalArgumentException(file + ": damaged checkpoint (checksum does not match: written only in part, or changed since)");
@@ -314,12 +314,38 @@ public final class RunDirectory {
     }
   }
 
-  /** {@code value} as pretty JSON text; non-finite numbers become null. */
-  static String write(Object value) {
+  /**
+   * {@code value} (maps, lists, numbers, strings, booleans, double arrays) as the pretty JSON text
+   * every file of a run uses; non-finite numbers become null.
+   */
+  public static String write(Object value) {
     try {
       return JSON.writeValueAsString(JSON.valueToTree(finite(value)));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot write as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code value} as JSON on one line (for a line of output); non-finite numbers become null. */
+  public static String writeCompact(Object value) {
+    try {
+      return new ObjectMapper().writeValueAsString(JSON.valueToTree(finite(value)));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot write as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses JSON text into maps (insertion-ordered), lists, numbers, strings, booleans and nulls.
+   *
+   * @param source what the text is, for the error message (a file, "the checkpoint's state")
+   * @throws IllegalArgumentException naming {@code source}, line and column when the text is not JSON
+   */
+  public static Object parse(String text, String source) {
+    try {
+      return JSON.treeToValue(tree(text, source), Object.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(source + ": " + e.getOriginalMessage(), e);
     }
   }
 
@@ -348,7 +374,7 @@ public final class RunDirectory {
     return v;
   }
 
-  private static JsonNode parse(String text, Path file) {
+  private static JsonNode tree(String text, Object file) {
     try {
       return JSON.readTree(text);
     } catch (JsonProcessingException e) {
@@ -357,7 +383,7 @@ public final class RunDirectory {
     }
   }
 
-  private static Map<String, Object> toMap(JsonNode node, Path file) {
+  private static Map<String, Object> toMap(JsonNode node, Object file) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException(file + ": expected a JSON object");
     }
