@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * How a distributed run is cut into rounds and how the partitions' work is combined, validated on
- * construction. The word2vec settings themselves are core's {@link org.infonce4j.word2vec.Word2VecConfig};
+ * construction. The word2vec settings themselves are infonce4j-word2vec's {@link org.infonce4j.word2vec.Word2VecConfig};
  * there {@code threads()} is the number of hogwild workers inside each Spark task and
  * {@code alpha()} the learning rate of the whole run, as for one process.
  *

@@ -14,7 +14,7 @@ import scala.Tuple2;
 
 /**
  * The vocabulary of a distributed corpus: counted per partition in a hash map, summed with
- * {@code reduceByKey}, filtered by min-count on the executors, then sorted as core's
+ * {@code reduceByKey}, filtered by min-count on the executors, then sorted as infonce4j-word2vec's
  * {@link Vocabulary#build} sorts (count descending, ties in the words' string order), cut to the
  * maximum size and collected to the driver. Unlike the local count, nothing is pruned: the
  * distinct words of the corpus must fit the executors' shuffle, the kept ones the driver.
@@ -23,7 +23,7 @@ public final class DistributedVocabulary {
 
   private DistributedVocabulary() {}
 
-  /** Count descending, then the word (String order): the order of core's vocabulary. */
+  /** Count descending, then the word (String order): the order of infonce4j-word2vec's vocabulary. */
   static final class ByCountThenWord implements Comparator<Tuple2<String, Long>>, Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -39,7 +39,7 @@ public final class DistributedVocabulary {
    * {@code maxSize} of them (0: no limit), most frequent first.
    *
    * @throws IllegalArgumentException for an empty corpus or when no word reaches {@code minCount},
-   *                                  with the messages of core's {@link Vocabulary#build}
+   *                                  with the messages of infonce4j-word2vec's {@link Vocabulary#build}
    */
   public static Vocabulary count(JavaRDD<String[]> sentences, int minCount, int maxSize, String what) {
     return fromCounts(sentences.mapPartitionsToPair(DistributedVocabulary::countPartition), minCount, maxSize, what);

@@ -35,7 +35,7 @@ import scala.Tuple2;
  * <ol>
  *   <li>the vocabulary is counted on the executors ({@link DistributedVocabulary}), collected and
  *       broadcast;</li>
- *   <li>each partition is encoded once into word ids (core's {@code IdSentences}), cut into one
+ *   <li>each partition is encoded once into word ids (infonce4j-word2vec's {@code IdSentences}), cut into one
  *       sub-shard per round of an epoch (contiguous runs of its lines, in order), and cached;</li>
  *   <li>then {@code epochs x roundsPerEpoch} rounds: the driver broadcasts the current weights,
  *       every partition trains its own copy on that round's sub-shard with

@@ -16,7 +16,7 @@ import org.infonce4j.word2vec.WordVectorsFormat;
 
 /**
  * Word vectors in the word2vec text or binary format on any Hadoop file system, byte for byte as
- * core's {@link WordVectorsFormat} writes them: the file is written locally by
+ * infonce4j-word2vec's {@link WordVectorsFormat} writes them: the file is written locally by
  * {@link WordVectorsFormat#write} (in {@code java.io.tmpdir}), then copied with Hadoop's
  * {@link FileSystem} API under a temporary name beside the target and renamed over it. A path on
  * the local file system ({@code file:} or no scheme with a local default file system) is written

@@ -21,7 +21,7 @@ import scala.collection.Seq;
 /**
  * Sentences as training reads them: one {@code String[]} of tokens per sentence. Text is cut into
  * tokens at ASCII white space (space, tab, line feed, carriage return, form feed, vertical tab),
- * as core's {@link org.infonce4j.word2vec.Corpus} does; a line is a sentence.
+ * as infonce4j-word2vec's {@link org.infonce4j.word2vec.Corpus} does; a line is a sentence.
  */
 public final class Sentences {
 

@@ -28,7 +28,7 @@ import org.infonce4j.word2vec.Word2VecConfig;
  *
  * <p>Parameters keep the names of Spark's own {@code Word2Vec} where it has them (vectorSize,
  * windowSize, minCount, maxIter, stepSize, seed, numPartitions, maxSentenceLength, inputCol,
- * outputCol); defaults are core's (word2vec's): vectorSize 100, windowSize 5, negative 5,
+ * outputCol); defaults are infonce4j-word2vec's (the original word2vec's): vectorSize 100, windowSize 5, negative 5,
  * sample 1e-3, minCount 5, maxIter (epochs) 5, stepSize 0.025 (0.05 for CBOW when not set),
  * nsExponent 0.75; and {@link DistributedConfig#defaults()}: one thread per task, 32 rounds per epoch,
  * average; inputCol "value", outputCol "vector".

@@ -26,7 +26,7 @@ import org.infonce4j.word2vec.Word2VecConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Distributed training on local[2] against core's single-machine trainer. */
+/** Distributed training on local[2] against infonce4j-word2vec's single-machine trainer. */
 class DistributedWord2VecTest {
 
   @TempDir
