@@ -1,7 +1,6 @@
 package org.infonce4j;
 
 import java.util.Map;
-import org.infonce4j.io.Json;
 
 /**
  * What produced a result (house rule 8): the library version, the git commit the launcher found,
@@ -26,7 +25,7 @@ public final class Provenance {
 
   /** Version, commit, Java runtime, OS and processors as an ordered map for a JSON report. */
   public static Map<String, Object> describe() {
-    Map<String, Object> m = Json.object();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("infonce4j", version());
     m.put("commit", commit());
     m.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());

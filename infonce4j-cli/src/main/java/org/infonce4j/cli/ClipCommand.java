@@ -160,10 +160,9 @@ final class ClipCommand implements Callable<Integer> {
         @Override
         public void step(Training.Step s) {
           if (s.step() == 1) {
-            bar.restart(c.batch()); // the rate counts from the end of the first step
-            bar.label("clip epoch " + s.unit() + "/" + c.epochs());
+            bar.start("clip epoch " + s.unit() + "/" + c.epochs(), s.steps() * c.batch(), 0);
           }
-          bar.update(s.step() * c.batch(), s.steps() * c.batch(), s.loss(), s.step() == s.steps());
+          bar.update(s.step() * c.batch(), s.loss());
           if (s.step() == s.steps()) bar.finish();
         }
 
@@ -379,14 +378,14 @@ final class ClipCommand implements Callable<Integer> {
       zs[3][i] = z == null ? Double.NaN : z.shapeHeldOut();
     }
     Retrieval.Recall last = epochs.get(n - 1).eval().textToImage();
-    LinePlot recall = new LinePlot("Held-out retrieval (pool of " + d.poolSize() + ")", "epoch", "recall");
+    LinePlot recall = new LinePlot("Held-out retrieval (pool of " + d.poolSize() + ")", "epoch", "recall").wholeX();
     int[] ks = last.ks(); // the cut-offs the evaluation computed (recall arrays below are indexed alike)
     for (int k = 0; k < 3; k++) {
       recall.add("text->image R@" + ks[k], x, t2i[k], k, false).add("image->text R@" + ks[k], x, i2t[k], k, true);
     }
     recall.add("ceiling t->i R@1", new double[] {x[0], x[n - 1]}, new double[] {last.ceiling()[0], last.ceiling()[0]}, 7, true);
     report.plot("recall.png", recall);
-    report.plot("loss.png", new LinePlot("Training loss (symmetric InfoNCE)", "epoch", "loss").add("loss (chance " + String.format(Locale.ROOT, "%.2f", Math.log(c.batch())) + ")", x, loss)
+    report.plot("loss.png", new LinePlot("Training loss (symmetric InfoNCE)", "epoch", "loss").wholeX().add("loss (chance " + String.format(Locale.ROOT, "%.2f", Math.log(c.batch())) + ")", x, loss)
     );
     List<Double> sx = new ArrayList<>();
     List<Double> sy = new ArrayList<>();
@@ -397,11 +396,11 @@ final class ClipCommand implements Callable<Integer> {
         sy.add(1 / l.scaleTrace()[i]);
       }
     }
-    report.plot("temperature.png", new LinePlot("Learned temperature (1 / logit scale; floor 0.01)", "epoch", "temperature")
+    report.plot("temperature.png", new LinePlot("Learned temperature (1 / logit scale; floor 0.01)", "epoch", "temperature").wholeX()
         .add("temperature", sx.stream().mapToDouble(Double::doubleValue).toArray(), sy.stream().mapToDouble(Double::doubleValue).toArray())
     );
     if (!Double.isNaN(zs[0][n - 1])) {
-      report.plot("zero_shot.png", new LinePlot("Zero-shot accuracy on single shapes (prompt ensembles)", "epoch", "accuracy").add("colour, seen combinations", x, zs[0], 0, false)
+      report.plot("zero_shot.png", new LinePlot("Zero-shot accuracy on single shapes (prompt ensembles)", "epoch", "accuracy").wholeX().add("colour, seen combinations", x, zs[0], 0, false)
           .add("colour, held-out combinations", x, zs[1], 0, true).add("shape, seen combinations", x, zs[2], 1, false)
           .add("shape, held-out combinations", x, zs[3], 1, true)
           .add("colour chance", new double[] {x[0], x[n - 1]}, new double[] {1.0 / Scenes.Colour.values().length, 1.0 / Scenes.Colour.values().length}, 7, true)

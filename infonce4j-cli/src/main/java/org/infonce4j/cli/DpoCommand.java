@@ -99,10 +99,9 @@ final class DpoCommand implements Callable<Integer> {
       private void show(String phase, long step, long total, double loss) {
         if (!phase.equals(current[0])) {
           current[0] = phase;
-          bar.restart(step - 1);
-          bar.label(phase);
+          bar.start(phase, total, step - 1);
         }
-        bar.update(step, total, loss, step == total);
+        bar.update(step, loss);
         if (step == total) bar.finish();
       }
     });

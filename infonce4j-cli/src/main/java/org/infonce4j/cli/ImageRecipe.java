@@ -155,13 +155,11 @@ final class ImageRecipe {
    */
   Pretraining.Trained train(String label, PretrainingConfig c, FashionMnist data, RunDirectory run, boolean monitor) {
     ProgressBar bar = new ProgressBar(err, "img", 500);
-    int first = run.latestCheckpoint().map(RunDirectory.Checkpoint::unit).orElse(0);
     Training.Listener<Pretraining.EpochLog> progress = s -> {
-      bar.label(String.format(Locale.ROOT, "%s epoch %d/%d", label, s.unit(), c.epochs()));
-      long done = (s.unit() - 1L - first) * s.steps() + s.step();
-      long total = (c.epochs() - (long) first) * s.steps();
-      // Rate in images/s, time left over all remaining epochs.
-      bar.update(done * c.batch(), total * c.batch(), s.step() * c.batch() / s.seconds(), s.loss(), s.step() == s.steps());
+      if (s.step() == 1) {
+        bar.start(String.format(Locale.ROOT, "%s epoch %d/%d", label, s.unit(), c.epochs()), s.steps() * c.batch(), 0);
+      }
+      bar.update(s.step() * c.batch(), s.loss());
       if (s.step() == s.steps()) {
         bar.finish();
       }
@@ -221,7 +219,8 @@ final class ImageRecipe {
     }).toList());
     m.put("evaluation", rows.stream().map(Evaluation.Scores::toMap).toList());
     report.plot("loss.png", trainingLoss(c.method().name().toLowerCase(Locale.ROOT), t.epochs()));
-    LinePlot acc = new LinePlot(c.method().name().toLowerCase(Locale.ROOT) + ": test accuracy", "epoch", "accuracy");
+    LinePlot acc = new LinePlot(c.method().name().toLowerCase(Locale.ROOT) + ": test accuracy (final scores: circles kNN, diamonds linear probe)",
+        "epoch", "accuracy").wholeX();
     int epochs = t.epochs().size();
     double[] x = new double[epochs];
     double[] y = new double[epochs];
@@ -230,11 +229,11 @@ final class ImageRecipe {
       y[i] = t.epochs().get(i).monitor();
     }
     acc.add("kNN, 10k bank (per epoch)", x, y);
-    double[] ends = {Math.min(1, epochs), Math.max(1, epochs)};
+    double[] end = {Math.max(1, epochs)};
     for (int i = 0; i < rows.size(); i++) {
       Evaluation.Scores s = rows.get(i);
-      acc.add(s.name() + " kNN", ends, new double[] {s.knn(), s.knn()}, i + 1, false);
-      acc.add(s.name() + " linear probe", ends, new double[] {s.linear(), s.linear()}, i + 1, true);
+      acc.points(s.name() + " kNN", end, new double[] {s.knn()}, i + 1, false);
+      acc.points(s.name() + " linear probe", end, new double[] {s.linear()}, i + 1, true);
     }
     report.plot("accuracy.png", acc).write("metrics.json", out);
   }
@@ -250,7 +249,7 @@ final class ImageRecipe {
         ys.add(e.trace()[i]);
       }
     }
-    return new LinePlot(label + ": training loss", "epoch", "loss")
+    return new LinePlot(label + ": training loss", "epoch", "loss").wholeX()
         .add("loss (mean of " + Pretraining.TRACE_WINDOW + " steps)", xs.stream().mapToDouble(Double::doubleValue).toArray(),
             ys.stream().mapToDouble(Double::doubleValue).toArray());
   }

@@ -129,11 +129,11 @@ final class MiCommand implements Callable<Integer> {
       MiStaircase.Result r = MiStaircase.run(c, run, s -> {
         long step = MiStaircase.stairOf(c, s.unit()) * s.steps() + s.step(); // within the estimator's staircase
         long total = stairCount * s.steps();
-        if (step < last[0]) bar.restart(step - 1); // a new estimator, or the first step after a resume
+        if (step < last[0]) { // a new estimator, or the first step after a resume
+          bar.start(String.format(Locale.ROOT, "mi batch %d %s", b, MiStaircase.estimatorOf(c, s.unit()).name().toLowerCase(Locale.ROOT)), total, step - 1);
+        }
         last[0] = step;
-        bar.label(String.format(Locale.ROOT, "mi batch %d %s (true %.0f nats, estimate %.2f)", b,
-            MiStaircase.estimatorOf(c, s.unit()).name().toLowerCase(Locale.ROOT), c.stairs()[MiStaircase.stairOf(c, s.unit())], -s.loss()));
-        bar.update(step, total, Double.NaN, step == total);
+        bar.update(step, String.format(Locale.ROOT, "true %.0f nats, estimate %.2f", c.stairs()[MiStaircase.stairOf(c, s.unit())], -s.loss()));
         if (step == total) bar.finish();
       });
       all.add(report(o, new Report(run.dir(), "mi-staircase", spec), r));

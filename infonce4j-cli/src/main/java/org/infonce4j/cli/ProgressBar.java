@@ -1,82 +1,91 @@
 package org.infonce4j.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Locale;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A one-line progress bar on the error stream, redrawn in place at most every {@code interval}
- * milliseconds: bar, percent, rate, the latest loss and the time left.
+ * The command's progress line on the error stream, drawn by {@code me.tongfei:progressbar}: task,
+ * percentage, bar, count, elapsed and remaining time, rate, and an extra message (the loss). One
+ * bar is one phase ({@link #start}); {@link #finish} ends its line.
  */
 final class ProgressBar {
-  private static final int WIDTH = 30;
   private final PrintWriter err;
   private final String unit;
-  private final long intervalNanos;
-  private long last;
-  private boolean drawn;
-  private String label = "";
+  private final int intervalMillis;
+  private me.tongfei.progressbar.ProgressBar bar;
 
-  ProgressBar(PrintWriter err, String unit, long intervalMillis) {
+  /**
+   * @param unit           what is counted ("img", "words")
+   * @param intervalMillis time between redraws
+   */
+  ProgressBar(PrintWriter err, String unit, int intervalMillis) {
     this.err = err;
     this.unit = unit;
-    this.intervalNanos = intervalMillis * 1_000_000L;
+    this.intervalMillis = Math.max(50, intervalMillis);
   }
 
-  /** Text shown before the bar (for example "simclr epoch 2/5"). */
-  void label(String text) {
-    label = text.isEmpty() ? "" : text + " ";
+  /** Starts a phase of {@code total} units called {@code task}, {@code done} of them done already (a resumed run). */
+  void start(String task, long total, long done) {
+    finish();
+    bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(1, total)).setUnit(" " + unit, 1).showSpeed()
+        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(intervalMillis).setConsumer(new Line(err)).startsFrom(done, Duration.ZERO)
+        .build();
   }
 
-  private long startNanos = System.nanoTime();
-  private long startDone;
-
-  /** Starts timing afresh, {@code done} units in (a new phase): the rate shown counts from here. */
-  void restart(long done) {
-    startNanos = System.nanoTime();
-    startDone = done;
+  /** {@code done} units of the phase are done; the loss (NaN: none) shows beside the bar. */
+  void update(long done, double loss) {
+    update(done, Double.isNaN(loss) ? "" : String.format(Locale.ROOT, "loss %.4f", loss));
   }
 
-  /** As {@link #update(long, long, double, double, boolean)}, with the rate measured since the last {@link #restart}. */
-  void update(long done, long total, double loss, boolean force) {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
-    update(done, total, seconds > 0 ? (done - startDone) / seconds : 0, loss, force);
-  }
-
-  /** Redraws when the interval has passed (or {@code force}). */
-  void update(long done, long total, double perSecond, double loss, boolean force) {
-    long now = System.nanoTime();
-    if (!force && drawn && now - last < intervalNanos) {
-      return;
+  /** {@code done} units of the phase are done; {@code message} shows beside the bar. */
+  void update(long done, String message) {
+    if (bar == null) {
+      throw new IllegalStateException("start a phase first");
     }
-    last = now;
-    drawn = true;
-    double f = total > 0 ? Math.min(1, done / (double) total) : 0;
-    int filled = (int) Math.round(f * WIDTH);
-    StringBuilder bar = new StringBuilder("[");
-    for (int i = 0; i < WIDTH; i++) {
-      bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
-    }
-    bar.append(']');
-    double eta = perSecond > 0 ? (total - done) / perSecond : Double.NaN;
-    err.print(String.format(Locale.ROOT, "\r%s%s %5.1f%% %,.0f %s/s%s  ETA %s   ", label, bar, 100 * f, perSecond, unit,
-        Double.isNaN(loss) ? "" : String.format(Locale.ROOT, "  loss %.4f", loss), duration(eta)));
-    err.flush();
+    bar.stepTo(done);
+    bar.setExtraMessage(message.isEmpty() ? "" : " " + message);
   }
 
-  /** Ends the line. */
+  /** Draws the phase's last state and ends its line. */
   void finish() {
-    if (drawn) {
-      err.println();
-      err.flush();
+    if (bar != null) {
+      bar.close();
+      bar = null;
     }
   }
 
-  static String duration(double seconds) {
-    if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-      return "--";
+  /** Writes each redraw over the line before it. */
+  private static final class Line implements ProgressBarConsumer {
+    private final PrintWriter err;
+
+    Line(PrintWriter err) {
+      this.err = err;
     }
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
-        : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+
+    @Override
+    public int getMaxRenderedLength() {
+      return 150;
+    }
+
+    @Override
+    public void accept(String rendered) {
+      synchronized (err) {
+        err.print('\r');
+        err.print(rendered);
+        err.flush();
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (err) {
+        err.println();
+        err.flush();
+      }
+    }
   }
 }

@@ -148,11 +148,19 @@ final class Word2VecCommand implements Runnable {
       ProgressBar bar = new ProgressBar(err, "words", 1000);
       err.println("infonce4j word2vec: counting and encoding " + corpus + " ...");
       err.flush();
-      Word2Vec.Result r = Word2Vec.train(Corpus.of(corpus), config,
-          (done, total, wps, loss) -> bar.update(done, total, wps, loss, false), parent == null ? Path.of(".") : parent);
-      long total = r.tokens() * config.epochs();
-      bar.update(total, total, r.wordsPerSecond(), r.finalLoss(), true);
+      boolean[] started = {false};
+      Word2Vec.Result r = Word2Vec.train(Corpus.of(corpus), config, (done, total, wps, loss) -> {
+        if (!started[0]) {
+          bar.start("word2vec", total, 0);
+          started[0] = true;
+        }
+        bar.update(done, loss);
+      }, parent == null ? Path.of(".") : parent);
+      if (started[0]) {
+        bar.update(r.tokens() * config.epochs(), r.finalLoss());
+      }
       bar.finish();
+      err.println(String.format(Locale.ROOT, "infonce4j word2vec: %,.0f words/s, final loss %.4f", r.wordsPerSecond(), r.finalLoss()));
       WordVectorsFormat.write(output, r.vectors(), binary);
 
       Map<String, Object> o = new java.util.LinkedHashMap<>();
@@ -199,13 +207,16 @@ final class Word2VecCommand implements Runnable {
         d = d.withCombine(DistributedConfig.Combine.parse(combine));
       }
       PrintWriter err = spec.commandLine().getErr();
-      ProgressBar bar = new ProgressBar(err, "words", 0);
+      ProgressBar bar = new ProgressBar(err, "words", 200);
       err.println("infonce4j word2vec: training on Spark (" + spark + "): counting and encoding " + corpus + " ...");
       err.flush();
       SparkRuntime.quietLogging();
       Map<String, Object> o = new TrainJob(corpus, output, binary, config, d, spark).run((round, rounds, done, total, wps, loss) -> {
         if (rounds > 0) {
-          bar.update(done, total, wps, loss, round == rounds);
+          if (round == 1) {
+            bar.start("word2vec on Spark", total, 0);
+          }
+          bar.update(done, String.format(Locale.ROOT, "round %d/%d, loss %.4f", round, rounds, loss));
         }
       });
       bar.finish();

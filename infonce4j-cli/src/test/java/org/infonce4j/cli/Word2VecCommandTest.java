@@ -52,7 +52,7 @@ class Word2VecCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\"vocabulary\": 36") && r.out().contains("\"rounds\": 6") && r.out().contains("\"threads_per_task\": 1"),
         r.out());
-    assertTrue(r.err().contains("ETA"), "a progress bar on stderr: " + r.err());
+    assertTrue(r.err().contains("words/s"), "a progress bar on stderr: " + r.err());
     WordVectors v = WordVectorsFormat.read(vec, false);
     assertEquals(36, v.size());
     assertEquals(16, v.dim());
@@ -73,7 +73,7 @@ class Word2VecCommandTest {
         "--sample", "0", "--epochs", "3", "--threads", "1", "--alpha", "0.05");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\"vocabulary\": 36"), r.out());
-    assertTrue(r.err().contains("ETA"), "a progress bar on stderr: " + r.err());
+    assertTrue(r.err().contains("words/s"), "a progress bar on stderr: " + r.err());
     WordVectors v = WordVectorsFormat.read(vec, true);
     assertEquals(36, v.size());
     assertEquals(16, v.dim());

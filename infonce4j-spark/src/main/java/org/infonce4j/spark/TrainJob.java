@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.infonce4j.Provenance;
-import org.infonce4j.io.Json;
 import org.infonce4j.word2vec.Word2VecConfig;
 
 /**
@@ -61,7 +60,7 @@ public record TrainJob(String corpus, String output, boolean binary, Word2VecCon
   }
 
   private Map<String, Object> summary(DistributedWord2Vec.Result r, String usedMaster) {
-    Map<String, Object> o = Json.object();
+    Map<String, Object> o = new java.util.LinkedHashMap<>();
     o.put("output", output);
     o.put("format", binary ? "binary" : "text");
     o.put("vocabulary", r.vocabulary().size());
@@ -75,7 +74,7 @@ public record TrainJob(String corpus, String output, boolean binary, Word2VecCon
     o.put("words_per_second", r.wordsPerSecond());
     o.put("final_loss", r.finalLoss());
     o.put("update_megabytes", r.updateBytes() / 1e6);
-    Map<String, Object> s = Json.object();
+    Map<String, Object> s = new java.util.LinkedHashMap<>();
     s.put("model", config.model().name().toLowerCase(Locale.ROOT));
     s.put("objective", config.objective().name().toLowerCase(Locale.ROOT));
     s.put("shared_negatives", config.sharedNegatives());
@@ -120,7 +119,11 @@ public record TrainJob(String corpus, String output, boolean binary, Word2VecCon
             wps, loss);
       }
     });
-    System.out.println(Json.pretty(summary));
+    try {
+      System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the summary as JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   static final String USAGE = "usage: TrainJob --corpus PATH --output PATH [--binary] [--model skipgram|cbow] [--objective sgns|infonce]\n"

@@ -3,7 +3,6 @@ package org.infonce4j.word2vec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.infonce4j.io.Json;
 
 /**
  * The outcome of {@link Analogy#evaluate}: one {@link Section} per {@code ": name"} header in file
@@ -44,10 +43,10 @@ public record AnalogyResult(List<Section> sections, int correct, int seen, int s
 
   /**
    * {@code {"accuracy", "correct", "incorrect", "seen", "skipped", "sections": [{"name",
-   * "accuracy", "correct", "incorrect", "seen", "skipped"}, ...]}}, for {@link Json}.
+   * "accuracy", "correct", "incorrect", "seen", "skipped"}, ...]}} (a JSON object).
    */
   public Map<String, Object> toJson() {
-    Map<String, Object> o = Json.object();
+    Map<String, Object> o = new java.util.LinkedHashMap<>();
     o.put("accuracy", accuracy);
     o.put("correct", correct);
     o.put("incorrect", incorrect());
@@ -81,9 +80,9 @@ public record AnalogyResult(List<Section> sections, int correct, int seen, int s
       return seen() == 0 ? 0.0 : (double) correct / seen();
     }
 
-    /** {@code {"name", "accuracy", "correct", "incorrect", "seen", "skipped"}}, for {@link Json}. */
+    /** {@code {"name", "accuracy", "correct", "incorrect", "seen", "skipped"}} (a JSON object). */
     public Map<String, Object> toJson() {
-      Map<String, Object> o = Json.object();
+      Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("name", name);
       o.put("accuracy", accuracy());
       o.put("correct", correct);

@@ -1,7 +1,6 @@
 package org.infonce4j.word2vec;
 
 import java.util.Map;
-import org.infonce4j.io.Json;
 
 /**
  * One nearest neighbour: a word, its index in the {@link WordVectors}, and its cosine similarity
@@ -9,9 +8,9 @@ import org.infonce4j.io.Json;
  */
 public record Neighbor(String word, int index, float similarity) {
 
-  /** {@code {"word": ..., "index": ..., "similarity": ...}}, for {@link Json}. */
+  /** {@code {"word": ..., "index": ..., "similarity": ...}} (a JSON object). */
   public Map<String, Object> toJson() {
-    Map<String, Object> o = Json.object();
+    Map<String, Object> o = new java.util.LinkedHashMap<>();
     o.put("word", word);
     o.put("index", index);
     o.put("similarity", (double) similarity);

@@ -1,7 +1,6 @@
 package org.infonce4j.word2vec;
 
 import java.util.Map;
-import org.infonce4j.io.Json;
 
 /**
  * The outcome of {@link WordSimilarity#evaluate}: how well the cosine similarities of word pairs
@@ -15,9 +14,9 @@ import org.infonce4j.io.Json;
  */
 public record WordSimilarityResult(double spearman, double pearson, int pairs, int skipped) {
 
-  /** {@code {"spearman", "pearson", "pairs", "skipped"}}, for {@link Json} (NaN is written as null). */
+  /** {@code {"spearman", "pearson", "pairs", "skipped"}} (a JSON object) (NaN is written as null). */
   public Map<String, Object> toJson() {
-    Map<String, Object> o = Json.object();
+    Map<String, Object> o = new java.util.LinkedHashMap<>();
     o.put("spearman", spearman);
     o.put("pearson", pearson);
     o.put("pairs", pairs);

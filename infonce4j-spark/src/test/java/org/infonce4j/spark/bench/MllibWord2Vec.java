@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.infonce4j.Matrix;
-import org.infonce4j.io.Json;
 import org.infonce4j.spark.SparkRuntime;
 import org.infonce4j.word2vec.WordVectors;
 import org.infonce4j.word2vec.WordVectorsFormat;
@@ -30,7 +29,7 @@ public final class MllibWord2Vec {
 
   private MllibWord2Vec() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     String master = args[0];
     String corpus = args[1];
     Path output = Path.of(args[2]);
@@ -70,7 +69,7 @@ public final class MllibWord2Vec {
       }
       WordVectorsFormat.write(output, new WordVectors(words, new Matrix(words.length, dim, data)), false);
       double seconds = (t1 - t0) / 1e9;
-      Map<String, Object> o = Json.object();
+      Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("tool", "spark-mllib " + spark.version() + " Word2Vec");
       o.put("vocabulary", words.length);
       o.put("corpus_tokens", tokensInVocab);
@@ -78,7 +77,7 @@ public final class MllibWord2Vec {
       o.put("words_per_second", tokensInVocab * (double) iterations / seconds);
       o.put("partitions", partitions);
       o.put("seed", seed);
-      System.out.println(Json.write(o));
+      System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
       System.err.printf(Locale.ROOT, "mllib: %d words, %.1f s%n", words.length, seconds);
     } finally {
       spark.stop();

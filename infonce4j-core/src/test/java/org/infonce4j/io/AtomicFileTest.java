@@ -2,19 +2,16 @@ package org.infonce4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Atomic writes keep the old file on failure; core's JSON writer and reader round-trip. */
-class AtomicFileAndJsonTest {
+/** Atomic writes keep the old file on failure and leave no temporary file. */
+class AtomicFileTest {
 
   @TempDir
   Path dir;
@@ -51,21 +48,5 @@ class AtomicFileAndJsonTest {
     try (var s = Files.list(dir)) {
       assertEquals(1, s.count(), "no temporary file is left behind");
     }
-  }
-
-  @Test
-  void jsonRoundTrip() {
-    Map<String, Object> m = Json.object();
-    m.put("a", 1.5);
-    m.put("b", List.of(1L, "two \"quoted\"\n", false));
-    m.put("c", null);
-    m.put("nested", Map.of("x", -3L));
-    Map<String, Object> back = JsonReader.parseObject(Json.pretty(m));
-    assertEquals(1.5, back.get("a"));
-    assertEquals(List.of(1L, "two \"quoted\"\n", false), back.get("b"));
-    assertTrue(back.containsKey("c") && back.get("c") == null);
-    assertEquals(Map.of("x", -3L), back.get("nested"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonReader.parse("{\"a\": 1,}"));
-    assertTrue(e.getMessage().contains("character"), e.getMessage());
   }
 }
