@@ -136,6 +136,14 @@ final class BenchCommand implements Callable<Integer> {
       heap.stop();
       loss = r.loss();
     }
+    report(out, lossSpec, t, implementation, why, mm, seconds, flops, heap, loss);
+    out.flush();
+    return 0;
+  }
+
+  /** Prints the timings against the FMA peak measured now, as text or one line of JSON. */
+  private void report(PrintWriter out, LossSpec lossSpec, int t, String implementation, String why, int mm, double[] seconds, double flops,
+      HeapSampler heap, double loss) {
     double[] sorted = seconds.clone();
     Arrays.sort(sorted);
     double median = sorted[repeats / 2];
@@ -178,8 +186,6 @@ final class BenchCommand implements Callable<Integer> {
           Runtime.getRuntime().maxMemory() / 1e6);
       out.printf(Locale.ROOT, "commit %s, %s%n", Provenance.commit(), System.getProperty("java.vm.name") + " " + Runtime.version());
     }
-    out.flush();
-    return 0;
   }
 
   private static Matrix gaussian(SplittableRandom rnd, int rows, int cols) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.infonce4j.djl.DjlEnvironment;
+import org.infonce4j.djl.PreferenceConfig;
 import org.infonce4j.djl.PreferenceTraining;
 import org.infonce4j.dpo.PreferenceLoss;
 import org.infonce4j.djl.train.RunDirectory;
@@ -76,8 +77,8 @@ final class DpoCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PreferenceTraining.Config d = PreferenceTraining.Config.defaults();
-    PreferenceTraining.Config c = new PreferenceTraining.Config(or(length, d.length()), d.hidden(), or(sftSteps, d.sftSteps()), d.sftBatch(), d.sftLr(),
+    PreferenceConfig d = PreferenceConfig.defaults();
+    PreferenceConfig c = new PreferenceConfig(or(length, d.length()), d.hidden(), or(sftSteps, d.sftSteps()), d.sftBatch(), d.sftLr(),
         or(prompts, d.prompts()), d.samples(), or(rejected, d.rejected()), objective == null ? d.objective() : PreferenceLoss.Objective.parse(objective),
         or(beta, d.beta()), or(nll, d.nll()), or(steps, d.dpoSteps()), or(batch, d.dpoBatch()), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(), or(seed, d.seed()),
         or(threads, d.threads()));
@@ -110,7 +111,7 @@ final class DpoCommand implements Callable<Integer> {
   }
 
   private static void report(PrintWriter o, Report report, PreferenceTraining.Result r) {
-    PreferenceTraining.Config c = r.config();
+    PreferenceConfig c = r.config();
     o.println(String.format(Locale.ROOT, "task: sort %d digits; judge: positions right (0-%d); %d held-out prompts", c.length(), c.length(), c.heldOut()));
     o.println(String.format(Locale.ROOT, "reference after %d fine-tuning steps: mean score %.3f, right answers %.1f%%; %d of %d prompts had a worse answer",
         c.sftSteps(), r.referenceScore(), 100 * r.referenceExact(), r.pairs(), c.prompts()));

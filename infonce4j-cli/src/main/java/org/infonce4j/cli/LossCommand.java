@@ -92,8 +92,34 @@ final class LossCommand implements Callable<Integer> {
           : "give --candidates C.npy, or --simclr when --anchors holds the 2N views of a SimCLR batch");
     }
     LossSpec lossSpec = new LossSpec(parseSimilarity(similarity), temperature, parseReduction(reduction), symmetric, true);
-
     Matrix a = Npy.readMatrix(anchors);
+    Batch batch = batch(a);
+
+    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    LossResult r;
+    String implementation;
+    long t0 = System.nanoTime();
+    try (InfoNce infoNce = switch (engine.toLowerCase(Locale.ROOT)) {
+      case "tiled" -> InfoNce.create(t);
+      case "reference" -> InfoNce.reference();
+      default -> throw new IllegalArgumentException("--engine must be tiled or reference, got '" + engine + "'");
+    }) {
+      r = infoNce.compute(batch, lossSpec);
+      implementation = infoNce.implementation();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> out = report(a, batch, lossSpec, r);
+    out.put("engine", implementation);
+    out.put("threads", t);
+    out.put("seconds", seconds);
+    out.put("provenance", Provenance.describe());
+    spec.commandLine().getOut().println(RunDirectory.write(out));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  /** The batch the files describe: anchors and candidates (or SimCLR's views), queue, positives, mask. */
+  private Batch batch(Matrix a) {
     Batch batch = simclr ? Batch.simclr(a) : Batch.of(a, Npy.readMatrix(candidates));
     if (queue != null) {
       batch = batch.withQueue(Npy.readMatrix(queue));
@@ -115,21 +141,11 @@ final class LossCommand implements Callable<Integer> {
     if (mask != null) {
       batch = batch.withExcluded(checkShape(Npy.readMask(mask), mask, a.rows(), m));
     }
+    return batch;
+  }
 
-    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    LossResult r;
-    String implementation;
-    long t0 = System.nanoTime();
-    try (InfoNce infoNce = switch (engine.toLowerCase(Locale.ROOT)) {
-      case "tiled" -> InfoNce.create(t);
-      case "reference" -> InfoNce.reference();
-      default -> throw new IllegalArgumentException("--engine must be tiled or reference, got '" + engine + "'");
-    }) {
-      r = infoNce.compute(batch, lossSpec);
-      implementation = infoNce.implementation();
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-
+  /** The loss, its diagnostics and the batch's shape as JSON-ready values; writes the gradients when asked. */
+  private Map<String, Object> report(Matrix a, Batch batch, LossSpec lossSpec, LossResult r) {
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     out.put("loss", r.loss());
     Diagnostics d = r.diagnostics();
@@ -176,13 +192,7 @@ final class LossCommand implements Callable<Integer> {
       }
       out.put("grad_files", files);
     }
-    out.put("engine", implementation);
-    out.put("threads", t);
-    out.put("seconds", seconds);
-    out.put("provenance", Provenance.describe());
-    spec.commandLine().getOut().println(RunDirectory.write(out));
-    spec.commandLine().getOut().flush();
-    return 0;
+    return out;
   }
 
   private static BitMatrix checkShape(BitMatrix mask, Path file, int n, int m) {

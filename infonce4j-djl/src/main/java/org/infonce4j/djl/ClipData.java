@@ -1,6 +1,5 @@
 package org.infonce4j.djl;
 
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +10,6 @@ import java.util.SplittableRandom;
 import org.infonce4j.clip.CaptionedImages;
 import org.infonce4j.clip.Scenes;
 import org.infonce4j.clip.Tokenizer;
-import org.infonce4j.djl.train.Training;
 
 /**
  * The data of a CLIP run: the tokenizer, the training pairs (and partial captions of the same images),

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -46,84 +45,6 @@ import org.infonce4j.djl.train.Training;
  * resumed run continues where it stopped. On one thread, the same seed gives the same numbers.
  */
 public final class PreferenceTraining {
-
-  /**
-   * Settings.
-   *
-   * @param length     digits per prompt, 6
-   * @param hidden     GRU state size, 128
-   * @param sftSteps   fine-tuning steps, 60 (kept short: the reference answers about a fifth of the prompts right,
-   *                   leaving room to prefer)
-   * @param sftBatch   prompts per fine-tuning step, 64
-   * @param sftLr      Adam's learning rate for fine-tuning, 3e-3
-   * @param prompts    training prompts answered by the reference for preference data, 8192
-   * @param samples    answers sampled per prompt, 8
-   * @param rejected   the K values to train, each from the reference, e.g. [1, 4]
-   * @param objective  the preference loss, listwise InfoNCE by default
-   * @param beta       strength of the implicit KL penalty, 0.5
-   * @param nll        weight of the chosen answers' negative log-likelihood per token added to the preference
-   *                   loss (RPO, Pang et al. 2024); 0 is the preference loss alone
-   * @param dpoSteps   preference steps per K, 2000
-   * @param dpoBatch   prompts per preference step, 64
-   * @param dpoLr      Adam's learning rate for preference training, 1e-3 (constant: a cosine decay to 0 ended lower)
-   * @param heldOut    held-out prompts for evaluation, 1000
-   * @param evalEvery  steps between evaluations (and checkpoints), 50
-   * @param seed       seed of everything
-   * @param threads    PyTorch threads; 1 for bit-reproducible runs
-   */
-  public record Config(int length, int hidden, int sftSteps, int sftBatch, double sftLr, int prompts, int samples, List<Integer> rejected,
-      PreferenceLoss.Objective objective, double beta, double nll, int dpoSteps, int dpoBatch, double dpoLr, int heldOut, int evalEvery, long seed,
-      int threads) {
-
-    public Config {
-      rejected = List.copyOf(rejected);
-      new SortingTask(length);
-      if (hidden < 1 || sftSteps < 0 || sftBatch < 1 || prompts < 1 || dpoSteps < 1 || dpoBatch < 1 || heldOut < 1 || evalEvery < 1
-          || threads < 1) {
-        throw new IllegalArgumentException("sizes and step counts must be positive: " + this);
-      }
-      if (rejected.isEmpty()) throw new IllegalArgumentException("no K (rejected answers per prompt) given");
-      for (int k : rejected) {
-        if (k < 1 || k >= samples) throw new IllegalArgumentException("K must be in [1, samples - 1 = " + (samples - 1) + "], got " + k);
-      }
-      if (!(nll >= 0)) throw new IllegalArgumentException("the NLL weight must be >= 0, got " + nll);
-      if (!(beta > 0) || !(sftLr > 0) || !(dpoLr > 0)) throw new IllegalArgumentException("beta and learning rates must be positive");
-    }
-
-    public static Config defaults() {
-      return new Config(6, 128, 60, 64, 3e-3, 8192, 8, List.of(1, 4), PreferenceLoss.Objective.INFONCE, 0.5, 0.0, 2000, 64, 1e-3, 1000, 50, 1, 1);
-    }
-
-    public Config withRejected(List<Integer> k) {
-      return new Config(length, hidden, sftSteps, sftBatch, sftLr, prompts, samples, k, objective, beta, nll, dpoSteps, dpoBatch, dpoLr, heldOut,
-          evalEvery, seed, threads);
-    }
-
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("recipe", "dpo");
-      m.put("task", "sort " + length + " digits");
-      m.put("length", length);
-      m.put("hidden", hidden);
-      m.put("sft_steps", sftSteps);
-      m.put("sft_batch", sftBatch);
-      m.put("sft_lr", sftLr);
-      m.put("prompts", prompts);
-      m.put("samples", samples);
-      m.put("rejected", rejected);
-      m.put("objective", objective.name().toLowerCase(Locale.ROOT));
-      m.put("beta", beta);
-      m.put("nll", nll);
-      m.put("dpo_steps", dpoSteps);
-      m.put("dpo_batch", dpoBatch);
-      m.put("dpo_lr", dpoLr);
-      m.put("held_out", heldOut);
-      m.put("eval_every", evalEvery);
-      m.put("seed", seed);
-      m.put("threads", threads);
-      return m;
-    }
-  }
 
   /**
    * One evaluation of a policy on the held-out prompts, with the training readouts averaged over the
@@ -184,7 +105,7 @@ public final class PreferenceTraining {
    * @param pairs          prompts kept for preference data (with a strictly worse answer)
    * @param runs           one per K
    */
-  public record Result(Config config, double[] sftLoss, double referenceScore, double referenceExact, int pairs, List<Run> runs) {}
+  public record Result(PreferenceConfig config, double[] sftLoss, double referenceScore, double referenceExact, int pairs, List<Run> runs) {}
 
   /**
    * One unit of the run: fine-tuning (unit 1), or one segment of {@code evalEvery} preference steps
@@ -211,12 +132,12 @@ public final class PreferenceTraining {
   }
 
   /** What a 1-based unit of {@code c}'s run does: "sft" or "dpo K=4". */
-  public static String phase(Config c, int unit) {
+  public static String phase(PreferenceConfig c, int unit) {
     return unit == 1 ? "sft" : "dpo K=" + c.rejected().get((unit - 2) / segments(c));
   }
 
   /** Evaluations (and checkpoints) per K after step 0. */
-  private static int segments(Config c) {
+  private static int segments(PreferenceConfig c) {
     return (c.dpoSteps() + c.evalEvery() - 1) / c.evalEvery();
   }
 
@@ -228,17 +149,17 @@ public final class PreferenceTraining {
    * checkpoints is resumed after the latest. The listener hears every step, and the sampling of the
    * preference data as the phase "sampling answers".
    */
-  public static Result run(Config c, RunDirectory run, Training.Listener<UnitLog> listener) {
+  public static Result run(PreferenceConfig c, RunDirectory run, Training.Listener<UnitLog> listener) {
     DjlEnvironment.start(c.threads());
     try (Session s = new Session(c, listener)) {
       Training.run(s, run, listener);
       s.ensureData();
-      return new Result(c, s.sftLoss, s.referenceScore, s.referenceExact, s.data.prompts, List.copyOf(s.runs));
+      return new Result(c, s.sftLoss, s.referenceScore, s.referenceExact, s.data.prompts(), List.copyOf(s.runs));
     }
   }
 
   private static final class Session implements Training.Recipe<UnitLog>, AutoCloseable {
-    final Config c;
+    final PreferenceConfig c;
     final Training.Listener<UnitLog> listener;
     final SortingTask task;
     final int t; // tokens per sequence
@@ -252,7 +173,7 @@ public final class PreferenceTraining {
     int[] referenceAnswers; // held-out prompts' reference samples, heldOut x t
     double referenceScore;
     double referenceExact;
-    Preferences data;
+    PreferenceData data;
     // The current unit
     Optimizer optimizer; // the reference's while fine-tuning, then the policy's
     CausalLm policy;
@@ -266,7 +187,7 @@ public final class PreferenceTraining {
     double accSum;
     double marginSum;
 
-    Session(Config c, Training.Listener<UnitLog> listener) {
+    Session(PreferenceConfig c, Training.Listener<UnitLog> listener) {
       this.c = c;
       this.listener = listener;
       this.task = new SortingTask(c.length());
@@ -422,71 +343,16 @@ public final class PreferenceTraining {
       return a;
     }
 
-    /** The preference data, sequences of the largest K: chosen first, then K rejected, per prompt. */
-    record Preferences(int prompts, int candidates, int[] seqs, double[] referenceLogp) {}
-
-    Preferences preferences() {
-      int kMax = c.rejected().stream().mapToInt(Integer::intValue).max().orElseThrow();
-      int cand = 1 + kMax;
-      SplittableRandom random = new SplittableRandom(c.seed() + 1);
-      int[][] prompts = task.prompts(c.prompts(), random, heldOutKeys);
-      int s = c.samples();
-      int[] drafts = new int[c.prompts() * s * t];
-      for (int i = 0; i < c.prompts(); i++) {
-        for (int j = 0; j < s; j++) task.sequence(prompts[i], new int[c.length()], drafts, (i * s + j) * t);
-      }
-      int total = c.prompts() * s;
-      int chunk = 4096;
-      for (int r0 = 0; r0 < total; r0 += chunk) { // in chunks, for the progress line
-        int rows = Math.min(chunk, total - r0);
-        int[] part = java.util.Arrays.copyOfRange(drafts, r0 * t, (r0 + rows) * t);
-        reference.sample(part, rows, t, from, 1.0, random);
-        System.arraycopy(part, 0, drafts, r0 * t, rows * t);
-        if (listener != null) listener.phase("sampling answers", r0 + rows, total);
-      }
-      List<int[]> kept = new ArrayList<>();
-      for (int i = 0; i < c.prompts(); i++) {
-        int[] scores = new int[s];
-        int best = 0;
-        for (int j = 0; j < s; j++) {
-          scores[j] = task.score(prompts[i], answer(drafts, i * s + j));
-          if (scores[j] > scores[best]) best = j;
-        }
-        List<Integer> worse = new ArrayList<>();
-        for (int j = 0; j < s; j++) if (scores[j] < scores[best]) worse.add(j);
-        if (worse.isEmpty()) continue;
-        int[] rows = new int[cand];
-        rows[0] = i * s + best;
-        for (int k = 1; k < cand; k++) rows[k] = i * s + worse.get(random.nextInt(worse.size()));
-        kept.add(rows);
-      }
-      int n = kept.size();
-      if (n < c.dpoBatch()) {
-        throw new IllegalStateException("only " + n + " of " + c.prompts() + " prompts had a worse answer among " + s
-            + " samples: the reference is already (nearly) perfect; fine-tune for fewer steps");
-      }
-      int[] seqs = new int[n * cand * t];
-      for (int i = 0; i < n; i++) {
-        for (int k = 0; k < cand; k++) System.arraycopy(drafts, kept.get(i)[k] * t, seqs, (i * cand + k) * t, t);
-      }
-      double[] refLogp = new double[n * cand];
-      for (int r0 = 0; r0 < n * cand; r0 += chunk) {
-        int rows = Math.min(chunk, n * cand - r0);
-        int[] part = new int[rows * t];
-        System.arraycopy(seqs, r0 * t, part, 0, rows * t);
-        try (NDManager m = reference.manager().newSubManager()) {
-          float[] lp = reference.sequenceLogProbs(m, part, rows, t, from, false).toFloatArray();
-          for (int q = 0; q < rows; q++) refLogp[r0 + q] = lp[q];
-        }
-      }
-      return new Preferences(n, cand, seqs, refLogp);
+    /** The preference data, drawn once by the reference after fine-tuning. */
+    PreferenceData preferences() {
+      return PreferenceData.draw(c, task, reference, heldOutKeys, listener);
     }
 
     /** Preference step {@code step} of the current K; returns its loss. */
     double preferenceStep(int step) {
       int b = c.dpoBatch();
       int cand = 1 + c.rejected().get(run);
-      Preferences data = this.data;
+      PreferenceData data = this.data;
       Optimizer opt = optimizer;
       int r = run;
       for (int i = 0; i < b; i++) {

@@ -24,8 +24,8 @@ class PreferenceTrainingTest {
     DjlEnvironment.start(1);
   }
 
-  private static PreferenceTraining.Config tiny(PreferenceLoss.Objective objective, List<Integer> rejected, int steps) {
-    return new PreferenceTraining.Config(4, 32, 40, 32, 3e-3, 96, 4, rejected, objective, 0.1, 0.0, steps, 8, 3e-3, 64, 10, 3, 1);
+  private static PreferenceConfig tiny(PreferenceLoss.Objective objective, List<Integer> rejected, int steps) {
+    return new PreferenceConfig(4, 32, 40, 32, 3e-3, 96, 4, rejected, objective, 0.1, 0.0, steps, 8, 3e-3, 64, 10, 3, 1);
   }
 
   @Test
@@ -63,7 +63,7 @@ class PreferenceTrainingTest {
 
   @Test
   void resumedRunGivesTheSameNumbers() {
-    PreferenceTraining.Config c = tiny(PreferenceLoss.Objective.INFONCE, List.of(1, 2), 20);
+    PreferenceConfig c = tiny(PreferenceLoss.Objective.INFONCE, List.of(1, 2), 20);
     PreferenceTraining.Result straight = PreferenceTraining.run(c, null, null);
     RunDirectory b = RunDirectory.start(dir.resolve("b"), c.toMap(), false);
     RuntimeException stop = assertThrows(RuntimeException.class, () -> PreferenceTraining.run(c, b, s -> {

@@ -1,7 +1,6 @@
 package org.infonce4j.spark;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -10,9 +9,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.DoubleAccumulator;
-import org.apache.spark.util.LongAccumulator;
-import org.infonce4j.Matrix;
 import org.infonce4j.kernels.KernelProvider;
 import org.infonce4j.word2vec.IdSentences;
 import org.infonce4j.word2vec.Vocabulary;
