@@ -14,19 +14,33 @@ public final class Json {
 
   private Json() {}
 
-  /** An empty insertion-ordered object to fill with {@code put}. */
+  /**
+   * An empty insertion-ordered object to fill with {@code put}.
+   *
+   * @return a new {@link LinkedHashMap}
+   */
   public static Map<String, Object> object() {
     return new LinkedHashMap<>();
   }
 
-  /** {@code value} as compact JSON text. */
+  /**
+   * {@code value} as compact JSON text.
+   *
+   * @param value a string, number, boolean, null, list, {@code double[]} or map
+   * @return the JSON text
+   */
   public static String write(Object value) {
     StringBuilder sb = new StringBuilder();
     append(sb, value, -1, 0);
     return sb.toString();
   }
 
-  /** {@code value} as JSON text indented by two spaces per level. */
+  /**
+   * {@code value} as JSON text indented by two spaces per level.
+   *
+   * @param value a string, number, boolean, null, list, {@code double[]} or map
+   * @return the JSON text
+   */
   public static String pretty(Object value) {
     StringBuilder sb = new StringBuilder();
     append(sb, value, 2, 0);

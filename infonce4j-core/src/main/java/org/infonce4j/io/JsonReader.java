@@ -19,7 +19,13 @@ public final class JsonReader {
     this.s = s;
   }
 
-  /** Parses one JSON value that spans the whole text. */
+  /**
+   * Parses one JSON value that spans the whole text.
+   *
+   * @param text the JSON text
+   * @return a map, list, string, number, boolean or null
+   * @throws IllegalArgumentException naming the position of the first error
+   */
   public static Object parse(String text) {
     JsonReader r = new JsonReader(text);
     r.space();
@@ -31,7 +37,13 @@ public final class JsonReader {
     return v;
   }
 
-  /** Parses a JSON object. */
+  /**
+   * Parses a JSON object.
+   *
+   * @param text the JSON text
+   * @return the object as an insertion-ordered map
+   * @throws IllegalArgumentException when the text is not a JSON object
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> parseObject(String text) {
     Object v = parse(text);
