@@ -24,6 +24,13 @@ public final class BitMatrix {
     return (cols + 63) >>> 6;
   }
 
+  /**
+   * A builder of an all-false {@code rows x cols} matrix.
+   *
+   * @param rows the number of rows, at least 0
+   * @param cols the number of columns, at least 0
+   * @return the builder
+   */
   public static Builder builder(int rows, int cols) {
     if (rows < 0 || cols < 0) {
       throw new IllegalArgumentException("mask shape must be non-negative, got " + rows + " x " + cols);
@@ -31,7 +38,12 @@ public final class BitMatrix {
     return new Builder(rows, cols);
   }
 
-  /** Copies a jagged boolean array; every row must have the same length. */
+  /**
+   * Copies a jagged boolean array; every row must have the same length.
+   *
+   * @param values the entries, row by row
+   * @return the packed matrix
+   */
   public static BitMatrix of(boolean[][] values) {
     int rows = values.length;
     int cols = rows == 0 ? 0 : values[0].length;
@@ -49,7 +61,12 @@ public final class BitMatrix {
     return b.build();
   }
 
-  /** The identity pattern: true exactly on the diagonal of a {@code n x n} mask. */
+  /**
+   * The identity pattern: true exactly on the diagonal of a {@code n x n} mask.
+   *
+   * @param n the number of rows and columns
+   * @return the identity mask
+   */
   public static BitMatrix identity(int n) {
     Builder b = builder(n, n);
     for (int i = 0; i < n; i++) {
@@ -58,14 +75,32 @@ public final class BitMatrix {
     return b.build();
   }
 
+  /**
+   * The number of rows.
+   *
+   * @return the number of rows
+   */
   public int rows() {
     return rows;
   }
 
+  /**
+   * The number of columns.
+   *
+   * @return the number of columns
+   */
   public int cols() {
     return cols;
   }
 
+  /**
+   * The entry at {@code (row, col)}.
+   *
+   * @param row the row index
+   * @param col the column index
+   * @return whether the entry is true
+   * @throws IndexOutOfBoundsException when the position is outside the matrix
+   */
   public boolean get(int row, int col) {
     if (row < 0 || row >= rows || col < 0 || col >= cols) {
       throw new IndexOutOfBoundsException("(" + row + ", " + col + ") is outside a " + rows + " x " + cols + " mask");
@@ -73,7 +108,12 @@ public final class BitMatrix {
     return (words[row * wordsPerRow + (col >>> 6)] & (1L << col)) != 0;
   }
 
-  /** Number of true entries in {@code row}. */
+  /**
+   * Number of true entries in {@code row}.
+   *
+   * @param row the row index
+   * @return how many of its entries are true
+   */
   public int rowCount(int row) {
     int n = 0;
     int base = row * wordsPerRow;
@@ -86,6 +126,10 @@ public final class BitMatrix {
   /**
    * The first true column of {@code row} at or after {@code from}, or -1. Iterate a row with
    * {@code for (int j = m.nextSet(i, 0); j >= 0; j = m.nextSet(i, j + 1))}.
+   *
+   * @param row the row index
+   * @param from the first column to look at, at least 0
+   * @return the column, or -1 when no true entry is left in the row
    */
   public int nextSet(int row, int from) {
     if (row < 0 || row >= rows || from < 0) {
@@ -136,6 +180,13 @@ public final class BitMatrix {
       this.words = new long[Math.multiplyExact(rows, wordsPerRow(cols))];
     }
 
+    /**
+     * Sets the entry at {@code (row, col)} to true.
+     *
+     * @param row the row index
+     * @param col the column index
+     * @return this builder
+     */
     public Builder set(int row, int col) {
       if (row < 0 || row >= rows || col < 0 || col >= cols) {
         throw new IllegalArgumentException("(" + row + ", " + col + ") is outside a " + rows + " x " + cols + " mask");
@@ -144,6 +195,11 @@ public final class BitMatrix {
       return this;
     }
 
+    /**
+     * The matrix of the entries set so far; the builder is spent.
+     *
+     * @return the matrix
+     */
     public BitMatrix build() {
       long[] w = words;
       words = null;

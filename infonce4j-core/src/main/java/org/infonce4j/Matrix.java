@@ -15,6 +15,13 @@ import java.util.Arrays;
  */
 public record Matrix(int rows, int cols, float[] data) {
 
+  /**
+   * Checks the shape: non-negative, with exactly {@code rows * cols} values.
+   *
+   * @param rows number of rows, at least 0
+   * @param cols number of columns, at least 0
+   * @param data the values, exactly {@code rows * cols} of them (not copied)
+   */
   public Matrix {
     if (rows < 0 || cols < 0) {
       throw new IllegalArgumentException("matrix shape must be non-negative, got " + rows + " x " + cols);
@@ -28,12 +35,23 @@ public record Matrix(int rows, int cols, float[] data) {
     }
   }
 
-  /** A zero matrix. */
+  /**
+   * A zero matrix.
+   *
+   * @param rows number of rows
+   * @param cols number of columns
+   * @return a new matrix of zeros
+   */
   public static Matrix zeros(int rows, int cols) {
     return new Matrix(rows, cols, new float[Math.multiplyExact(rows, cols)]);
   }
 
-  /** Copies a jagged {@code float[rows][cols]} array; every row must have the same length. */
+  /**
+   * Copies a jagged {@code float[rows][cols]} array; every row must have the same length.
+   *
+   * @param values the values, row by row
+   * @return a new matrix holding a copy of them
+   */
   public static Matrix of(float[][] values) {
     int rows = values.length;
     int cols = rows == 0 ? 0 : values[0].length;
@@ -47,15 +65,32 @@ public record Matrix(int rows, int cols, float[] data) {
     return new Matrix(rows, cols, data);
   }
 
+  /**
+   * The value at {@code (row, col)}.
+   *
+   * @param row the row index
+   * @param col the column index
+   * @return the value
+   */
   public float get(int row, int col) {
     return data[row * cols + col];
   }
 
-  /** A copy of row {@code i}. */
+  /**
+   * A copy of row {@code i}.
+   *
+   * @param i the row index
+   * @return a new array of {@code cols} values
+   */
   public float[] row(int i) {
     return Arrays.copyOfRange(data, i * cols, (i + 1) * cols);
   }
 
+  /**
+   * A matrix of the same shape with its own copy of the values.
+   *
+   * @return the copy
+   */
   public Matrix copy() {
     return new Matrix(rows, cols, data.clone());
   }

@@ -11,19 +11,31 @@ import java.util.Map;
 public final class Provenance {
   private Provenance() {}
 
-  /** The library version from the jar manifest, or "dev" when running from classes. */
+  /**
+   * The library version from the jar manifest, or "dev" when running from classes.
+   *
+   * @return the version string
+   */
   public static String version() {
     String v = Provenance.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }
 
-  /** The git commit of the build, or "unknown". */
+  /**
+   * The git commit of the build, or "unknown".
+   *
+   * @return the commit, from the INFONCE4J_COMMIT environment variable when set
+   */
   public static String commit() {
     String c = System.getenv("INFONCE4J_COMMIT");
     return c == null || c.isBlank() ? "unknown" : c.trim();
   }
 
-  /** Version, commit, Java runtime, OS and processors as an ordered map for a JSON report. */
+  /**
+   * Version, commit, Java runtime, OS and processors as an ordered map for a JSON report.
+   *
+   * @return a new ordered map
+   */
   public static Map<String, Object> describe() {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
     m.put("infonce4j", version());

@@ -33,7 +33,11 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  /** Runs the command line and exits with its code. */
+  /**
+   * Runs the command line and exits with its code.
+   *
+   * @param args the command and its options, as typed after {@code infonce4j}
+   */
   public static void main(String[] args) {
     // One short line per log record (the kernel choice, for one), not java.util.logging's two.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -42,12 +46,21 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit code (0 success, 1 failure, 2 usage). */
+  /**
+   * Runs the command line and returns its exit code (0 success, 1 failure, 2 usage).
+   *
+   * @param args the command and its options
+   * @return the exit code
+   */
   public static int run(String... args) {
     return commandLine().execute(args);
   }
 
-  /** The configured command line; tests set its output streams. */
+  /**
+   * The configured command line; tests set its output streams.
+   *
+   * @return a new command line with this command's error handling
+   */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::failure);

@@ -26,11 +26,26 @@ public final class PreferenceLoss {
 
   /** The objective. */
   public enum Objective {
+    /**
+     * DPO's logistic loss on the reward margin of each (chosen, rejected) pair.
+     */
     SIGMOID,
+    /**
+     * IPO's squared loss pulling each pair's log-ratio margin towards {@code 1/(2 beta)}.
+     */
     IPO,
+    /**
+     * The listwise soft-max loss over the chosen and all rejected responses.
+     */
     INFONCE;
 
-    /** Parses "dpo"/"sigmoid", "ipo" or "infonce"/"listwise", any case. */
+    /**
+     * Parses "dpo"/"sigmoid", "ipo" or "infonce"/"listwise", any case.
+     *
+     * @param name the objective's name
+     * @return the objective
+     * @throws IllegalArgumentException when the name is none of these
+     */
     public static Objective parse(String name) {
       return switch (name.trim().toLowerCase(Locale.ROOT)) {
         case "dpo", "sigmoid" -> SIGMOID;
@@ -56,11 +71,14 @@ public final class PreferenceLoss {
   private PreferenceLoss() {}
 
   /**
+   * The loss, its gradient and the reward statistics of a batch of n prompts.
+   *
    * @param objective  which loss
    * @param beta       strength of the implicit KL penalty, e.g. 0.1; positive
    * @param policy     log pi of each response, n x (1 + K), chosen first in each row
    * @param reference  log pi_ref of the same responses, same layout
    * @param candidates 1 + K responses per prompt, at least 2
+   * @return the loss, the gradient with respect to {@code policy}, and what to watch
    */
   public static Result compute(Objective objective, double beta, double[] policy, double[] reference, int candidates) {
     if (!(beta > 0) || Double.isInfinite(beta)) throw new IllegalArgumentException("beta must be positive and finite, got " + beta);

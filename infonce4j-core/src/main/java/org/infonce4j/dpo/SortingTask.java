@@ -18,25 +18,52 @@ import java.util.SplittableRandom;
  */
 public record SortingTask(int length) {
 
+  /**
+   * Token id of the "=" between prompt and answer.
+   */
   public static final int SEPARATOR = 10;
+  /**
+   * Token id that starts every sequence.
+   */
   public static final int BEGIN = 11;
+  /**
+   * Number of token ids: the ten digits, {@link #SEPARATOR} and {@link #BEGIN}.
+   */
   public static final int VOCABULARY = 12;
 
+  /**
+   * Checks that prompts have 1 to 18 digits (a prompt's key must fit in a {@code long}).
+   *
+   * @param length digits per prompt, 1 to 18
+   */
   public SortingTask {
     if (length < 1 || length > 18) throw new IllegalArgumentException("prompt length must be in [1, 18], got " + length);
   }
 
-  /** Tokens of a whole sequence, {@code 2 L + 2}. */
+  /**
+   * Tokens of a whole sequence, {@code 2 L + 2}.
+   *
+   * @return {@code 2 * length + 2}
+   */
   public int sequenceLength() {
     return 2 * length + 2;
   }
 
-  /** Position of the first answer token in a sequence. */
+  /**
+   * Position of the first answer token in a sequence.
+   *
+   * @return {@code length + 2}
+   */
   public int answerStart() {
     return length + 2;
   }
 
-  /** A random prompt. */
+  /**
+   * A random prompt.
+   *
+   * @param random the source of the digits
+   * @return {@code length} digits, each uniform in 0-9
+   */
   public int[] prompt(SplittableRandom random) {
     int[] p = new int[length];
     for (int i = 0; i < length; i++) p[i] = random.nextInt(10);
@@ -46,6 +73,12 @@ public record SortingTask(int length) {
   /**
    * {@code count} distinct prompts, none of which is in {@code exclude} (their keys), drawn with
    * {@code random}.
+   *
+   * @param count how many prompts
+   * @param random the source of the digits
+   * @param exclude keys ({@link #key}) of prompts not to draw, e.g. those of a held-out set
+   * @return the prompts
+   * @throws IllegalArgumentException when there are too few possible prompts for {@code count}
    */
   public int[][] prompts(int count, SplittableRandom random, Set<Long> exclude) {
     if (Math.pow(10, length) < 2.0 * (count + exclude.size())) {
@@ -60,21 +93,37 @@ public record SortingTask(int length) {
     return out;
   }
 
-  /** The prompt's digits as one number, its identity. */
+  /**
+   * The prompt's digits as one number, its identity.
+   *
+   * @param prompt the digits
+   * @return the number they spell, most significant digit first
+   */
   public static long key(int[] prompt) {
     long k = 0;
     for (int d : prompt) k = 10 * k + d;
     return k;
   }
 
-  /** The right answer. */
+  /**
+   * The right answer.
+   *
+   * @param prompt the digits
+   * @return a new array of them sorted ascending
+   */
   public int[] solve(int[] prompt) {
     int[] s = prompt.clone();
     Arrays.sort(s);
     return s;
   }
 
-  /** The judge: positions of {@code answer} that agree with the sorted prompt, 0 to L. */
+  /**
+   * The judge: positions of {@code answer} that agree with the sorted prompt, 0 to L.
+   *
+   * @param prompt the prompt
+   * @param answer the answer to judge
+   * @return how many positions of the answer are right
+   */
   public int score(int[] prompt, int[] answer) {
     if (prompt.length != length || answer.length != length) {
       throw new IllegalArgumentException("prompt and answer must have " + length + " digits, got " + prompt.length + " and " + answer.length);
@@ -85,7 +134,14 @@ public record SortingTask(int length) {
     return s;
   }
 
-  /** Writes {@code BEGIN prompt = answer} into {@code out} from {@code offset}. */
+  /**
+   * Writes {@code BEGIN prompt = answer} into {@code out} from {@code offset}.
+   *
+   * @param prompt the prompt
+   * @param answer the answer
+   * @param out where to write, {@link #sequenceLength()} tokens
+   * @param offset the index of the first token written
+   */
   public void sequence(int[] prompt, int[] answer, int[] out, int offset) {
     out[offset] = BEGIN;
     System.arraycopy(prompt, 0, out, offset + 1, length);
@@ -93,7 +149,13 @@ public record SortingTask(int length) {
     System.arraycopy(answer, 0, out, offset + length + 2, length);
   }
 
-  /** "3 1 4 1 5 9 = 1 1 3 4 5 9" */
+  /**
+   * "3 1 4 1 5 9 = 1 1 3 4 5 9"
+   *
+   * @param prompt the prompt
+   * @param answer the answer
+   * @return the digits separated by spaces, "=" between prompt and answer
+   */
   public String format(int[] prompt, int[] answer) {
     StringBuilder b = new StringBuilder();
     for (int d : prompt) b.append(d).append(' ');

@@ -12,7 +12,13 @@ public final class Geometry {
 
   private Geometry() {}
 
-  /** Mean squared distance between row i of {@code a} and row i of {@code b}, both normalised. */
+  /**
+   * Mean squared distance between row i of {@code a} and row i of {@code b}, both normalised.
+   *
+   * @param a features of the first element of each positive pair
+   * @param b features of the second, same shape
+   * @return the alignment (0 for identical directions, at most 4)
+   */
   public static double alignment(Matrix a, Matrix b) {
     if (a.rows() != b.rows() || a.cols() != b.cols()) {
       throw new IllegalArgumentException("alignment needs two matrices of one shape, got " + a.rows() + " x " + a.cols() + " and "
@@ -32,7 +38,12 @@ public final class Geometry {
     return sum / a.rows();
   }
 
-  /** Log of the mean Gaussian potential {@code exp(-t |u - v|^2)}, t = 2, over all pairs of rows. */
+  /**
+   * Log of the mean Gaussian potential {@code exp(-t |u - v|^2)}, t = 2, over all pairs of rows.
+   *
+   * @param x a sample of features, one per row
+   * @return the uniformity (lower is more uniform)
+   */
   public static double uniformity(Matrix x) {
     int n = x.rows(), d = x.cols();
     if (n < 2) {

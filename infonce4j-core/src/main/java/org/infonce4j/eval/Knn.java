@@ -39,6 +39,11 @@ public final class Knn {
    * @param trainLabels {@code N} labels in [0, classes)
    * @param test        test features, {@code M x d}
    * @param testLabels  {@code M} labels
+   * @param classes     number of classes
+   * @param k           neighbours that vote, e.g. {@link #DEFAULT_K} (capped at {@code N})
+   * @param temperature vote temperature t, e.g. {@link #DEFAULT_TEMPERATURE}; positive
+   * @param threads     threads of the search
+   * @return the accuracy on the test rows
    */
   public static Result evaluate(Matrix train, int[] trainLabels, Matrix test, int[] testLabels, int classes, int k, double temperature,
       int threads) {

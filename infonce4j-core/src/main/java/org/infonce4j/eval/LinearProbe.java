@@ -32,7 +32,19 @@ public final class LinearProbe {
 
   private LinearProbe() {}
 
-  /** Fits on ({@code train}, {@code trainLabels}) and scores on both splits. */
+  /**
+   * Fits on ({@code train}, {@code trainLabels}) and scores on both splits.
+   *
+   * @param train         training features, {@code N x d}
+   * @param trainLabels   {@code N} labels in [0, classes)
+   * @param test          test features, {@code M x d}
+   * @param testLabels    {@code M} labels
+   * @param classes       number of classes
+   * @param l2            L2 strength, e.g. {@link #DEFAULT_L2}
+   * @param maxIterations L-BFGS iteration cap, e.g. {@link #DEFAULT_ITERATIONS}
+   * @param threads       threads of the objective's evaluation
+   * @return the accuracies on both splits and how the fit went
+   */
   public static Result evaluate(Matrix train, int[] trainLabels, Matrix test, int[] testLabels, int classes, double l2, int maxIterations,
       int threads) {
     if (train.cols() != test.cols()) {

@@ -26,6 +26,12 @@ public final class AtomicFile {
   /** Writes the content to a stream. */
   @FunctionalInterface
   public interface Writer {
+    /**
+     * Writes the whole content to {@code out}; it need not flush or close it.
+     *
+     * @param out the stream to the temporary file
+     * @throws IOException when writing fails; the target is then left as it was
+     */
     void write(OutputStream out) throws IOException;
   }
 
@@ -81,6 +87,8 @@ public final class AtomicFile {
   /**
    * Writes {@code target} atomically through a buffered stream.
    *
+   * @param target the file to write or replace
+   * @param writer what writes its content
    * @throws UncheckedIOException naming the target when anything fails
    */
   public static void write(Path target, Writer writer) {
@@ -95,7 +103,12 @@ public final class AtomicFile {
     }
   }
 
-  /** Writes a UTF-8 text file atomically. */
+  /**
+   * Writes a UTF-8 text file atomically.
+   *
+   * @param target the file to write or replace
+   * @param text its content
+   */
   public static void writeString(Path target, String text) {
     write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }

@@ -26,17 +26,30 @@ public final class Idx {
    * @param data  {@code product(shape)} values
    */
   public record Array(int[] shape, byte[] data) {
-    /** Element {@code i} as an int 0..255. */
+    /**
+     * Element {@code i} as an int 0..255.
+     *
+     * @param i the row-major index
+     * @return the value
+     */
     public int get(int i) {
       return data[i] & 0xff;
     }
 
-    /** Number of items (the first dimension). */
+    /**
+     * Number of items (the first dimension).
+     *
+     * @return {@code shape[0]}
+     */
     public int items() {
       return shape[0];
     }
 
-    /** Values per item (the product of the remaining dimensions). */
+    /**
+     * Values per item (the product of the remaining dimensions).
+     *
+     * @return the values of one item, 1 for a 1-D array
+     */
     public int itemSize() {
       int s = 1;
       for (int k = 1; k < shape.length; k++) {
@@ -51,6 +64,8 @@ public final class Idx {
   /**
    * Reads an unsigned-byte IDX file.
    *
+   * @param file the IDX file, plain or gzip
+   * @return its shape and bytes
    * @throws IllegalArgumentException when the file is not IDX, has another element type, or is
    *                                  truncated
    * @throws UncheckedIOException     when it cannot be read

@@ -69,6 +69,8 @@ public final class Npy {
    * Use it to tell an index vector ({@link NpyHeader#isIndexVector()}) from a mask
    * ({@link NpyHeader#isMask()}) before choosing a reader.
    *
+   * @param file the {@code .npy} file
+   * @return its header
    * @throws IllegalArgumentException if the file is not a well-formed {@code .npy} file of a
    *     supported dtype (bool, signed and unsigned integers of 1 to 8 bytes, float32, float64)
    */
@@ -80,7 +82,12 @@ public final class Npy {
     }
   }
 
-  /** Whether {@code file} holds a mask (2-D bool, uint8 or int8); reads the header only. */
+  /**
+   * Whether {@code file} holds a mask (2-D bool, uint8 or int8); reads the header only.
+   *
+   * @param file the {@code .npy} file
+   * @return whether {@link #readMask} would accept its type and shape
+   */
   public static boolean isMask(Path file) {
     return readHeader(file).isMask();
   }
@@ -89,6 +96,8 @@ public final class Npy {
    * Reads a 2-D float32 or float64 array as a row-major {@link Matrix}; float64 values are rounded to
    * float32. Any byte order and C or Fortran order are accepted.
    *
+   * @param file the {@code .npy} file
+   * @return the matrix, {@code shape[0] x shape[1]}
    * @throws IllegalArgumentException if the array is not 2-D or has another dtype
    */
   public static Matrix readMatrix(Path file) {
@@ -137,6 +146,8 @@ public final class Npy {
    * Reads a 1-D integer array (int8, int16, int32, int64, uint8, uint16, uint32 or uint64, any byte
    * order) as an {@code int[]}.
    *
+   * @param file the {@code .npy} file
+   * @return the values
    * @throws IllegalArgumentException if the array is not 1-D, has another dtype, or holds a value
    *     outside the int range (the message names the element index)
    */
@@ -184,6 +195,8 @@ public final class Npy {
    * Reads a 2-D bool, uint8 or int8 array as a {@link BitMatrix}; C or Fortran order. Every value
    * must be 0 or 1.
    *
+   * @param file the {@code .npy} file
+   * @return the mask, {@code shape[0] x shape[1]}
    * @throws IllegalArgumentException if the array is not 2-D, has another dtype, or holds a value
    *     other than 0 and 1 (the message names the row and column)
    */
@@ -230,6 +243,8 @@ public final class Npy {
    * order and element order) with its raw bytes. Prefer the typed readers for large files: this
    * one keeps the bytes and {@link NpyArray#toDoubleArray()} makes a second copy.
    *
+   * @param file the {@code .npy} file
+   * @return the array with its dtype, shape and bytes
    * @throws IllegalArgumentException if the file is malformed, of another dtype, or larger than 2 GB
    */
   public static NpyArray read(Path file) {
@@ -483,6 +498,9 @@ public final class Npy {
   /**
    * Writes {@code m} as a 2-D float32 array: format 1.0, {@code '<f4'}, C order, shape
    * {@code (rows, cols)}. Atomic; replaces an existing file.
+   *
+   * @param file where to write
+   * @param m the matrix
    */
   public static void write(Path file, Matrix m) {
     writeFloat32(file, new int[] {m.rows(), m.cols()}, m.data());
@@ -493,6 +511,9 @@ public final class Npy {
    * dimensions) from {@code values} in C order: format 1.0, {@code '<f4'}. Atomic; replaces an
    * existing file.
    *
+   * @param file where to write
+   * @param shape the dimensions, outermost first
+   * @param values the elements in C order, as many as the shape's product
    * @throws IllegalArgumentException before anything is written if the shape has a negative
    *     dimension or does not match {@code values.length}
    */
@@ -507,6 +528,9 @@ public final class Npy {
    * dimensions) from {@code values} in C order: format 1.0, {@code '<f8'}. Atomic; replaces an
    * existing file.
    *
+   * @param file where to write
+   * @param shape the dimensions, outermost first
+   * @param values the elements in C order, as many as the shape's product
    * @throws IllegalArgumentException before anything is written if the shape has a negative
    *     dimension or does not match {@code values.length}
    */
@@ -516,7 +540,12 @@ public final class Npy {
         (buf, first, n) -> buf.asDoubleBuffer().put(values, (int) first, n));
   }
 
-  /** Writes {@code v} as a 1-D int32 array: format 1.0, {@code '<i4'}. Atomic; replaces an existing file. */
+  /**
+   * Writes {@code v} as a 1-D int32 array: format 1.0, {@code '<i4'}. Atomic; replaces an existing file.
+   *
+   * @param file where to write
+   * @param v the values
+   */
   public static void writeIndices(Path file, int[] v) {
     writeArray(file, "<i4", 4, new int[] {v.length}, v.length,
         (buf, first, n) -> buf.asIntBuffer().put(v, (int) first, n));
@@ -525,6 +554,9 @@ public final class Npy {
   /**
    * Writes {@code m} as a 2-D bool array: format 1.0, {@code '|b1'}, C order, one byte (0 or 1) per
    * entry. Atomic; replaces an existing file.
+   *
+   * @param file where to write
+   * @param m the mask
    */
   public static void writeMask(Path file, BitMatrix m) {
     int cols = m.cols();

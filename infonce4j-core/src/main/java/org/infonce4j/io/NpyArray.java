@@ -18,6 +18,12 @@ public record NpyArray(String dtype, int[] shape, boolean fortranOrder, ByteBuff
   /**
    * Checks that {@code data} holds exactly the bytes the dtype and shape need (from its position to
    * its limit) and keeps a read-only view of them.
+   *
+   * @param dtype the normalized element type
+   * @param shape the dimensions, outermost first (copied)
+   * @param fortranOrder whether {@code data} is column-major
+   * @param data the raw element bytes from position to limit, in their byte order
+   * @throws IllegalArgumentException when a dimension is negative or the byte count does not match
    */
   public NpyArray {
     shape = shape.clone();
@@ -37,7 +43,11 @@ public record NpyArray(String dtype, int[] shape, boolean fortranOrder, ByteBuff
     data = data.slice().asReadOnlyBuffer().order(order);
   }
 
-  /** A copy of the dimensions. */
+  /**
+   * A copy of the dimensions.
+   *
+   * @return a new array of the dimensions
+   */
   @Override
   public int[] shape() {
     return shape.clone();
@@ -46,18 +56,28 @@ public record NpyArray(String dtype, int[] shape, boolean fortranOrder, ByteBuff
   /**
    * A read-only view of the raw bytes (position 0, file byte order, file element order). Use
    * {@link #toDoubleArray()} or {@link #toLongArray()} for values in C order.
+   *
+   * @return a new read-only buffer over the bytes
    */
   @Override
   public ByteBuffer data() {
     return data.duplicate().order(data.order());
   }
 
-  /** Number of dimensions (0 for a scalar). */
+  /**
+   * Number of dimensions (0 for a scalar).
+   *
+   * @return the rank
+   */
   public int ndim() {
     return shape.length;
   }
 
-  /** Number of elements (1 for a scalar). */
+  /**
+   * Number of elements (1 for a scalar).
+   *
+   * @return the element count
+   */
   public int size() {
     int n = 1;
     for (int d : shape) {
@@ -69,6 +89,8 @@ public record NpyArray(String dtype, int[] shape, boolean fortranOrder, ByteBuff
   /**
    * All values as doubles in C (row-major) order, whatever the file order. int64 and uint64 values
    * beyond 2^53 are rounded; bool is 0 or 1.
+   *
+   * @return a new array of {@link #size()} values
    */
   public double[] toDoubleArray() {
     double[] out = new double[size()]; // out: size() values, C order
@@ -90,6 +112,7 @@ public record NpyArray(String dtype, int[] shape, boolean fortranOrder, ByteBuff
    * All values as longs in C (row-major) order, exactly; for integer and bool arrays only. uint64
    * values of 2^63 and above come out negative (two's complement).
    *
+   * @return a new array of {@link #size()} values
    * @throws IllegalStateException for float32 and float64 arrays
    */
   public long[] toLongArray() {

@@ -30,23 +30,47 @@ public record NpyHeader(
     boolean fortranOrder,
     long dataOffset) {
 
-  /** Copies {@code shape}; {@link Npy#readHeader} is the usual way to get one. */
+  /**
+   * Copies {@code shape}; {@link Npy#readHeader} is the usual way to get one.
+   *
+   * @param majorVersion format major version
+   * @param minorVersion format minor version
+   * @param descr the dtype descriptor as written in the file
+   * @param dtype the normalized element type
+   * @param byteOrder byte order of the data
+   * @param itemSize bytes per element
+   * @param shape the dimensions, outermost first (copied)
+   * @param fortranOrder whether the data is column-major
+   * @param dataOffset byte offset of the data in the file
+   */
   public NpyHeader {
     shape = shape.clone();
   }
 
-  /** A copy of the dimensions. */
+  /**
+   * A copy of the dimensions.
+   *
+   * @return a new array of the dimensions
+   */
   @Override
   public int[] shape() {
     return shape.clone();
   }
 
-  /** Number of dimensions (0 for a scalar). */
+  /**
+   * Number of dimensions (0 for a scalar).
+   *
+   * @return the rank
+   */
   public int ndim() {
     return shape.length;
   }
 
-  /** Number of elements: the product of the dimensions (1 for a scalar). */
+  /**
+   * Number of elements: the product of the dimensions (1 for a scalar).
+   *
+   * @return the element count
+   */
   public long size() {
     long n = 1;
     for (int d : shape) {
@@ -55,17 +79,29 @@ public record NpyHeader(
     return n;
   }
 
-  /** Bytes of data that follow the header: {@code size() * itemSize()}. */
+  /**
+   * Bytes of data that follow the header: {@code size() * itemSize()}.
+   *
+   * @return the length of the data in bytes
+   */
   public long dataBytes() {
     return size() * itemSize;
   }
 
-  /** True for a 2-D array of bool, uint8 or int8: what {@link Npy#readMask} accepts. */
+  /**
+   * True for a 2-D array of bool, uint8 or int8: what {@link Npy#readMask} accepts.
+   *
+   * @return whether the array can be read as a mask
+   */
   public boolean isMask() {
     return shape.length == 2 && (dtype.equals("bool") || dtype.equals("uint8") || dtype.equals("int8"));
   }
 
-  /** True for a 1-D array of an integer type: what {@link Npy#readIndices} accepts. */
+  /**
+   * True for a 1-D array of an integer type: what {@link Npy#readIndices} accepts.
+   *
+   * @return whether the array can be read as indices
+   */
   public boolean isIndexVector() {
     return shape.length == 1 && (dtype.startsWith("int") || dtype.startsWith("uint"));
   }

@@ -25,7 +25,13 @@ public final class FmaPeak {
 
   private FmaPeak() {}
 
-  /** Measures for about {@code seconds} (after a short warm-up) on {@code threads} threads. */
+  /**
+   * Measures for about {@code seconds} (after a short warm-up) on {@code threads} threads.
+   *
+   * @param threads how many threads run at once
+   * @param seconds the rough length of the measured run
+   * @return the measured peak
+   */
   public static Result measure(int threads, double seconds) {
     Method run;
     int lanes;

@@ -26,7 +26,11 @@ public final class KernelProvider {
 
   private KernelProvider() {}
 
-  /** The kernels chosen for this JVM (chosen, and logged, on first use). */
+  /**
+   * The kernels chosen for this JVM (chosen, and logged, on first use).
+   *
+   * @return the kernels in use
+   */
   public static Kernels get() {
     Kernels k = selected;
     if (k == null) {
@@ -42,7 +46,11 @@ public final class KernelProvider {
     return k;
   }
 
-  /** Why {@link #get()} chose what it chose. */
+  /**
+   * Why {@link #get()} chose what it chose.
+   *
+   * @return the reason, for logs and provenance
+   */
   public static String reason() {
     get();
     return reason;
@@ -51,6 +59,8 @@ public final class KernelProvider {
   /**
    * The level-1 vector operations matching {@link #get()}: Panama when the Panama kernels were
    * chosen, plain loops otherwise.
+   *
+   * @return a new instance of the matching vector operations
    */
   public static VectorOps vectorOps() {
     if ("panama".equals(get().name())) {
@@ -63,12 +73,20 @@ public final class KernelProvider {
     return new ScalarVectorOps();
   }
 
-  /** The plain-Java kernels, always available. */
+  /**
+   * The plain-Java kernels, always available.
+   *
+   * @return a new instance of the scalar kernels
+   */
   public static Kernels scalar() {
     return new ScalarKernels();
   }
 
-  /** True when {@code jdk.incubator.vector} is readable in this JVM. */
+  /**
+   * True when {@code jdk.incubator.vector} is readable in this JVM.
+   *
+   * @return whether the vector module is in the boot layer
+   */
   public static boolean vectorModuleReadable() {
     return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   }
@@ -76,6 +94,7 @@ public final class KernelProvider {
   /**
    * The Panama kernels.
    *
+   * @return a new instance of the Panama kernels
    * @throws IllegalStateException when the vector module is not readable
    */
   public static Kernels panama() {

@@ -41,7 +41,11 @@ public final class PanamaKernels implements Kernels {
     return NR;
   }
 
-  /** Vector lanes of the preferred float species. */
+  /**
+   * Vector lanes of the preferred float species.
+   *
+   * @return the number of float lanes
+   */
   public static int lanes() {
     return L;
   }

@@ -40,7 +40,13 @@ public final class Batch {
     this.excluded = excluded;
   }
 
-  /** Anchors ({@code N x d}) against candidates ({@code M x d}); by default anchor i's positive is candidate i. */
+  /**
+   * Anchors ({@code N x d}) against candidates ({@code M x d}); by default anchor i's positive is candidate i.
+   *
+   * @param anchors the anchors, one per row
+   * @param candidates the candidates, one per row, same width
+   * @return the batch
+   */
   public static Batch of(Matrix anchors, Matrix candidates) {
     if (candidates == null) {
       throw new IllegalArgumentException("candidates are null (use Batch.simclr for the SimCLR layout)");
@@ -48,17 +54,32 @@ public final class Batch {
     return new Batch(anchors, candidates, null, null, null, null);
   }
 
-  /** The SimCLR layout: {@code 2N} views, view i paired with view {@code (i + N) mod 2N}. */
+  /**
+   * The SimCLR layout: {@code 2N} views, view i paired with view {@code (i + N) mod 2N}.
+   *
+   * @param views the {@code 2N} views, the first view of each example in rows 0..N-1, the second in N..2N-1
+   * @return the batch
+   */
   public static Batch simclr(Matrix views) {
     return new Batch(views, null, null, null, null, null);
   }
 
-  /** Extra negatives shared by every anchor ({@code K x d}), without gradient. */
+  /**
+   * Extra negatives shared by every anchor ({@code K x d}), without gradient.
+   *
+   * @param queue the extra negatives, one per row
+   * @return a new batch with the queue
+   */
   public Batch withQueue(Matrix queue) {
     return new Batch(anchors, candidates, queue, positives, positiveMask, excluded);
   }
 
-  /** One positive candidate index per anchor (length N, values in [0, M)). */
+  /**
+   * One positive candidate index per anchor (length N, values in [0, M)).
+   *
+   * @param positives the index of each anchor's positive candidate
+   * @return a new batch with these positives (replacing a positive mask)
+   */
   public Batch withPositives(int[] positives) {
     if (isSimclr()) {
       throw new IllegalArgumentException("the SimCLR layout fixes the positives; do not give positives");
@@ -66,7 +87,12 @@ public final class Batch {
     return new Batch(anchors, candidates, queue, positives, null, excluded);
   }
 
-  /** Several positives per anchor (SupCon): an {@code N x M} mask, at least one true per row. */
+  /**
+   * Several positives per anchor (SupCon): an {@code N x M} mask, at least one true per row.
+   *
+   * @param positiveMask true where candidate j is a positive of anchor i
+   * @return a new batch with this mask (replacing positive indices)
+   */
   public Batch withPositiveMask(BitMatrix positiveMask) {
     if (isSimclr()) {
       throw new IllegalArgumentException("the SimCLR layout fixes the positives; do not give a positive mask");
@@ -74,40 +100,75 @@ public final class Batch {
     return new Batch(anchors, candidates, queue, null, positiveMask, excluded);
   }
 
-  /** Candidates excluded per anchor (false negatives): an {@code N x M} mask, true = excluded. */
+  /**
+   * Candidates excluded per anchor (false negatives): an {@code N x M} mask, true = excluded.
+   *
+   * @param excluded true where candidate j does not count for anchor i
+   * @return a new batch with this mask
+   */
   public Batch withExcluded(BitMatrix excluded) {
     return new Batch(anchors, candidates, queue, positives, positiveMask, excluded);
   }
 
+  /**
+   * The anchors, or the views in the SimCLR layout.
+   *
+   * @return the anchors
+   */
   public Matrix anchors() {
     return anchors;
   }
 
-  /** The candidates, or {@code null} in the SimCLR layout (the views are both). */
+  /**
+   * The candidates, or {@code null} in the SimCLR layout (the views are both).
+   *
+   * @return the candidates
+   */
   public Matrix candidates() {
     return candidates;
   }
 
-  /** The queue of extra negatives, or {@code null}. */
+  /**
+   * The queue of extra negatives, or {@code null}.
+   *
+   * @return the queue
+   */
   public Matrix queue() {
     return queue;
   }
 
-  /** Explicit positive indices, or {@code null}. */
+  /**
+   * Explicit positive indices, or {@code null}.
+   *
+   * @return the positive indices (not copied)
+   */
   public int[] positives() {
     return positives;
   }
 
-  /** The positive mask, or {@code null}. */
+  /**
+   * The positive mask, or {@code null}.
+   *
+   * @return the mask
+   */
   public BitMatrix positiveMask() {
     return positiveMask;
   }
 
-  /** The excluded mask, or {@code null}. */
+  /**
+   * The excluded mask, or {@code null}.
+   *
+   * @return the mask
+   */
   public BitMatrix excluded() {
     return excluded;
   }
 
+  /**
+   * Whether this batch is in the SimCLR layout ({@link #simclr(Matrix)}).
+   *
+   * @return true when the views are both anchors and candidates
+   */
   public boolean isSimclr() {
     return candidates == null;
   }

@@ -50,19 +50,35 @@ public record Diagnostics(
   /** At most this many anchors per batch enter {@link #hardNegativeShare}. */
   public static final int HARD_SAMPLE = 256;
 
-  /** Does anchor {@code i} of {@code n} enter {@link #hardNegativeShare}? Every s-th, s = ceil(n / 256). */
+  /**
+   * Does anchor {@code i} of {@code n} enter {@link #hardNegativeShare}? Every s-th, s = ceil(n / 256).
+   *
+   * @param i the anchor's index
+   * @param n the number of anchors
+   * @return whether the anchor is sampled
+   */
   public static boolean inHardSample(int i, int n) {
     int stride = (n + HARD_SAMPLE - 1) / HARD_SAMPLE;
     return i % stride == 0;
   }
 
-  /** How many anchors of {@code n} enter {@link #hardNegativeShare}. */
+  /**
+   * How many anchors of {@code n} enter {@link #hardNegativeShare}.
+   *
+   * @param n the number of anchors
+   * @return the number sampled, at most {@link #HARD_SAMPLE}
+   */
   public static int hardSampleSize(int n) {
     int stride = (n + HARD_SAMPLE - 1) / HARD_SAMPLE;
     return (n + stride - 1) / stride;
   }
 
-  /** How many of {@code negatives} negatives are "the hardest 5%" (at least one). */
+  /**
+   * How many of {@code negatives} negatives are "the hardest 5%" (at least one).
+   *
+   * @param negatives the number of negatives of an anchor
+   * @return {@code max(1, ceil(0.05 * negatives))}
+   */
   public static int hardCount(int negatives) {
     return Math.max(1, (int) Math.ceil(HARD_FRACTION * negatives - 1e-9));
   }

@@ -30,17 +30,32 @@ public final class InfoNce implements AutoCloseable {
     this.tiled = tiled;
   }
 
-  /** The fast engine with one worker per available processor and the kernels of {@link KernelProvider#get()}. */
+  /**
+   * The fast engine with one worker per available processor and the kernels of {@link KernelProvider#get()}.
+   *
+   * @return a new instance; close it
+   */
   public static InfoNce create() {
     return create(Runtime.getRuntime().availableProcessors());
   }
 
-  /** The fast engine with {@code threads} workers and the kernels of {@link KernelProvider#get()}. */
+  /**
+   * The fast engine with {@code threads} workers and the kernels of {@link KernelProvider#get()}.
+   *
+   * @param threads the number of workers
+   * @return a new instance; close it
+   */
   public static InfoNce create(int threads) {
     return create(KernelProvider.get(), threads);
   }
 
-  /** The fast engine with the given kernels (for example {@link KernelProvider#scalar()}). */
+  /**
+   * The fast engine with the given kernels (for example {@link KernelProvider#scalar()}).
+   *
+   * @param kernels the kernels
+   * @param threads the number of workers
+   * @return a new instance; close it
+   */
   public static InfoNce create(Kernels kernels, int threads) {
     if (kernels == null) {
       throw new IllegalArgumentException("kernels are null");
@@ -48,12 +63,23 @@ public final class InfoNce implements AutoCloseable {
     return new InfoNce(new TiledEngine(kernels, threads));
   }
 
-  /** The plain reference engine: full logit matrix, double precision, one thread. */
+  /**
+   * The plain reference engine: full logit matrix, double precision, one thread.
+   *
+   * @return a new instance
+   */
   public static InfoNce reference() {
     return new InfoNce(null);
   }
 
-  /** The loss, per-anchor losses, gradients, dL/dtau and diagnostics. */
+  /**
+   * The loss, per-anchor losses, gradients, dL/dtau and diagnostics.
+   *
+   * @param batch the anchors, candidates and masks
+   * @param spec the similarity, temperature and reduction
+   * @return the loss with its gradients and diagnostics
+   * @throws IllegalArgumentException when the batch and the spec do not fit together
+   */
   public LossResult compute(Batch batch, LossSpec spec) {
     Problem p = Problem.of(batch, spec);
     return tiled == null ? ReferenceEngine.compute(p, true) : tiled.compute(p, true);
@@ -62,18 +88,31 @@ public final class InfoNce implements AutoCloseable {
   /**
    * The loss and per-anchor losses only (a third of the work): gradients are {@code null}, dL/dtau
    * NaN, and of the diagnostics only the mutual-information bound and the mean similarities are set.
+   *
+   * @param batch the anchors, candidates and masks
+   * @param spec the similarity, temperature and reduction
+   * @return the loss without gradients
+   * @throws IllegalArgumentException when the batch and the spec do not fit together
    */
   public LossResult forward(Batch batch, LossSpec spec) {
     Problem p = Problem.of(batch, spec);
     return tiled == null ? ReferenceEngine.compute(p, false) : tiled.compute(p, false);
   }
 
-  /** "reference" or "tiled, panama (...), 2 threads": what computes, for logs and provenance. */
+  /**
+   * "reference" or "tiled, panama (...), 2 threads": what computes, for logs and provenance.
+   *
+   * @return the description
+   */
   public String implementation() {
     return tiled == null ? "reference" : "tiled, " + tiled.kernels().description() + ", " + tiled.threads() + " threads";
   }
 
-  /** The kernels in use ("scalar" or "panama"), or "reference". */
+  /**
+   * The kernels in use ("scalar" or "panama"), or "reference".
+   *
+   * @return the name
+   */
   public String kernelName() {
     return tiled == null ? "reference" : tiled.kernels().name();
   }

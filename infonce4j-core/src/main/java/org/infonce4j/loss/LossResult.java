@@ -32,12 +32,18 @@ public record LossResult(
 
   /**
    * dL/d(log s) for a CLIP-style learned logit scale {@code s = 1/tau}: {@code -tau * dL/dtau}.
+   *
+   * @return the gradient with respect to the log of the logit scale
    */
   public double logitScaleGrad() {
     return -temperature * temperatureGrad;
   }
 
-  /** True when gradients were computed. */
+  /**
+   * True when gradients were computed.
+   *
+   * @return false for a forward-only result
+   */
   public boolean hasGradients() {
     return anchorGrad != null;
   }

@@ -35,7 +35,12 @@ public final class NegativeQueue {
     this.ring = new float[Math.multiplyExact(capacity, dim)];
   }
 
-  /** Appends the rows of {@code keys} ({@code B x dim}); the oldest rows leave once the queue is full. */
+  /**
+   * Appends the rows of {@code keys} ({@code B x dim}); the oldest rows leave once the queue is full.
+   *
+   * @param keys the new rows, finite, {@code dim} wide
+   * @throws IllegalArgumentException when the width differs or a value is not finite
+   */
   public void enqueue(Matrix keys) {
     if (keys.cols() != dim) {
       throw new IllegalArgumentException("queue rows have " + dim + " columns but the keys have " + keys.cols());
@@ -62,7 +67,11 @@ public final class NegativeQueue {
     enqueued += rows;
   }
 
-  /** The rows held now, oldest first ({@code size() x dim}, a copy). */
+  /**
+   * The rows held now, oldest first ({@code size() x dim}, a copy).
+   *
+   * @return a new matrix of the rows
+   */
   public Matrix negatives() {
     float[] out = new float[size * dim]; // size x dim
     int oldest = (head - size + capacity) % capacity;
@@ -72,24 +81,47 @@ public final class NegativeQueue {
     return new Matrix(size, dim, out);
   }
 
-  /** Rows held now: {@code min(capacity, rows enqueued so far)}. */
+  /**
+   * Rows held now: {@code min(capacity, rows enqueued so far)}.
+   *
+   * @return the row count
+   */
   public int size() {
     return size;
   }
 
+  /**
+   * The most rows the queue keeps.
+   *
+   * @return the capacity
+   */
   public int capacity() {
     return capacity;
   }
 
+  /**
+   * The width of a row.
+   *
+   * @return the row width
+   */
   public int dim() {
     return dim;
   }
 
+  /**
+   * Whether the queue holds {@link #capacity()} rows, so that the next enqueue drops the oldest.
+   *
+   * @return true when full
+   */
   public boolean isFull() {
     return size == capacity;
   }
 
-  /** Rows enqueued since creation, kept or not. */
+  /**
+   * Rows enqueued since creation, kept or not.
+   *
+   * @return the count
+   */
   public long enqueued() {
     return enqueued;
   }

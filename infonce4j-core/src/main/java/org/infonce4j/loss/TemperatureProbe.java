@@ -58,10 +58,13 @@ public final class TemperatureProbe {
   private TemperatureProbe() {}
 
   /**
+   * Probes the given embeddings at each temperature.
+   *
    * @param anchors      N x d
    * @param positives    N x d; row i is the positive of anchor i and a negative of every other
    * @param temperatures the taus to probe, each positive
    * @param hardest      k, the number of hardest negatives whose share is reported, 1 to N - 1
+   * @return one row per temperature, in the order given
    */
   public static List<Row> probe(Matrix anchors, Matrix positives, double[] temperatures, int hardest) {
     int n = anchors.rows();
@@ -141,6 +144,11 @@ public final class TemperatureProbe {
    * deviation {@code noise} per coordinate. Other pairs of the same cluster are the hard (and false)
    * negatives.
    *
+   * @param n        pairs, at least 2
+   * @param dim      dimension, at least 1
+   * @param clusters number of centres, at least 1
+   * @param noise    standard deviation of the noise, at least 0
+   * @param seed     seed of the centres and the noise
    * @return {anchors, positives}, each n x dim
    */
   public static Matrix[] clusters(int n, int dim, int clusters, double noise, long seed) {

@@ -12,18 +12,34 @@ import java.util.SplittableRandom;
  */
 public record CorrelatedGaussians(int dim, double rho) {
 
+  /**
+   * Checks that the dimension is positive and rho in [0, 1).
+   *
+   * @param dim the dimension d
+   * @param rho the correlation per coordinate
+   */
   public CorrelatedGaussians {
     if (dim < 1) throw new IllegalArgumentException("dimension must be positive, got " + dim);
     if (!(rho >= 0 && rho < 1)) throw new IllegalArgumentException("rho must be in [0, 1), got " + rho);
   }
 
-  /** The distribution of dimension {@code dim} whose mutual information is {@code mi} nats. */
+  /**
+   * The distribution of dimension {@code dim} whose mutual information is {@code mi} nats.
+   *
+   * @param dim the dimension d
+   * @param mi the mutual information, finite and at least 0
+   * @return the distribution, with {@code rho = sqrt(1 - exp(-2 mi / d))}
+   */
   public static CorrelatedGaussians withMi(int dim, double mi) {
     if (!(mi >= 0) || Double.isInfinite(mi)) throw new IllegalArgumentException("mutual information must be finite and >= 0, got " + mi);
     return new CorrelatedGaussians(dim, Math.sqrt(1 - Math.exp(-2 * mi / dim)));
   }
 
-  /** The true mutual information, in nats. */
+  /**
+   * The true mutual information, in nats.
+   *
+   * @return {@code -(d/2) log(1 - rho^2)}
+   */
   public double mi() {
     return -0.5 * dim * Math.log(1 - rho * rho);
   }
@@ -31,8 +47,10 @@ public record CorrelatedGaussians(int dim, double rho) {
   /**
    * Draws n pairs.
    *
-   * @param x   out: n x dim, row-major
-   * @param y   out: n x dim, row-major
+   * @param n      the number of pairs
+   * @param random the source of the noise
+   * @param x      out: n x dim, row-major
+   * @param y      out: n x dim, row-major
    */
   public void sample(int n, SplittableRandom random, float[] x, float[] y) {
     if (x.length < n * dim || y.length < n * dim) throw new IllegalArgumentException("buffers hold fewer than " + n + " x " + dim + " values");
@@ -49,6 +67,11 @@ public record CorrelatedGaussians(int dim, double rho) {
    * The optimal critic's scores for a batch: {@code f[i][j] = log p(y_j | x_i) / p(y_j)}, n x n. It is
    * the critic InfoNCE and DV are maximised by ({@code 1 + f} for NWJ): what any learned critic can at
    * best reach at this batch size.
+   *
+   * @param x n x dim, row-major
+   * @param y n x dim, row-major
+   * @param n the batch size
+   * @return the n x n scores, row-major
    */
   public double[] logDensityRatio(float[] x, float[] y, int n) {
     double r2 = rho * rho;
@@ -77,6 +100,10 @@ public record CorrelatedGaussians(int dim, double rho) {
    * fresh batches of n pairs: the estimator's own bias and variance at this batch size, with no
    * critic training in the way.
    *
+   * @param estimator the bound to evaluate
+   * @param n         the batch size
+   * @param batches   how many batches to average over
+   * @param random    the source of the samples
    * @return {mean, std}
    */
   public double[] optimalCriticEstimate(MiEstimator estimator, int n, int batches, SplittableRandom random) {

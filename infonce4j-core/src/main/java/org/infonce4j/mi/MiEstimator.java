@@ -24,14 +24,29 @@ package org.infonce4j.mi;
  * </ul>
  */
 public enum MiEstimator {
+  /**
+   * The InfoNCE bound, capped at {@code log n}.
+   */
   INFONCE,
+  /**
+   * The NWJ (f-GAN KL) bound.
+   */
   NWJ,
+  /**
+   * The Donsker-Varadhan bound, as MINE maximises it.
+   */
   DV;
 
   /** The value of an estimator on one batch, and its gradient. */
   public record Estimate(double value, double[] gradient) {}
 
-  /** Parses "infonce", "nwj" or "dv" (also "mine"), any case. */
+  /**
+   * Parses "infonce", "nwj" or "dv" (also "mine"), any case.
+   *
+   * @param name the estimator's name
+   * @return the estimator
+   * @throws IllegalArgumentException for any other name
+   */
   public static MiEstimator parse(String name) {
     return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "infonce", "nce" -> INFONCE;
@@ -41,7 +56,13 @@ public enum MiEstimator {
     };
   }
 
-  /** The estimate alone. */
+  /**
+   * The estimate alone.
+   *
+   * @param scores n x n critic scores, row-major, the joint pairs on the diagonal
+   * @param n the batch size, at least 2
+   * @return the estimate in nats
+   */
   public double value(double[] scores, int n) {
     return estimate(scores, n, false).value();
   }

@@ -24,7 +24,12 @@ public final class UnitIndex {
   private final int nr; // columns per packed panel
   private final float[] packed; // ceil(rows / nr) panels, each depth x nr (k-major)
 
-  /** Indexes rows {@code [0, rows)} of {@code vectors}. */
+  /**
+   * Indexes rows {@code [0, rows)} of {@code vectors}.
+   *
+   * @param vectors the vectors, one per row (kept, not copied, for {@link #addUnit})
+   * @param rows how many of the first rows to index
+   */
   public UnitIndex(Matrix vectors, int rows) {
     this.vectors = vectors;
     this.rows = rows;
@@ -43,15 +48,29 @@ public final class UnitIndex {
     }
   }
 
+  /**
+   * The number of indexed rows.
+   *
+   * @return the row count
+   */
   public int rows() {
     return rows;
   }
 
-  /** The row stride of query blocks (the padded dimension). */
+  /**
+   * The row stride of query blocks (the padded dimension).
+   *
+   * @return the dimension rounded up to a multiple of {@link Kernels#PAD}
+   */
   public int depth() {
     return depth;
   }
 
+  /**
+   * The kernels that score the tiles.
+   *
+   * @return the kernels
+   */
   public Kernels kernels() {
     return kernels;
   }
@@ -59,6 +78,11 @@ public final class UnitIndex {
   /**
    * Adds {@code weight} times the unit vector of row {@code i} (of the full matrix, any row) to
    * {@code dst[off, off + dim)}.
+   *
+   * @param i the row of the vectors
+   * @param weight the scale of its unit vector
+   * @param dst the accumulator
+   * @param off the offset in {@code dst}
    */
   public void addUnit(int i, float weight, float[] dst, int off) {
     float[] data = vectors.data();
@@ -68,7 +92,13 @@ public final class UnitIndex {
     }
   }
 
-  /** Scales {@code v[off, off + dim)} to unit length; false if it is zero or not finite. */
+  /**
+   * Scales {@code v[off, off + dim)} to unit length; false if it is zero or not finite.
+   *
+   * @param v the array holding the vector
+   * @param off the vector's offset
+   * @return whether it could be scaled
+   */
   public boolean normalize(float[] v, int off) {
     double norm = 1 / inverseNorm(v, off, dim);
     if (!(norm > 0) || Double.isInfinite(norm)) {
@@ -80,7 +110,11 @@ public final class UnitIndex {
     return true;
   }
 
-  /** The number of column tiles: {@code ceil(rows / TILE)}. */
+  /**
+   * The number of column tiles: {@code ceil(rows / TILE)}.
+   *
+   * @return the tile count
+   */
   public int tiles() {
     return (rows + TILE - 1) / TILE;
   }
@@ -90,6 +124,12 @@ public final class UnitIndex {
    * the rows of column tile {@code t}, {@code [t * TILE, t * TILE + n)}: query {@code q} lands in
    * {@code out[q / TILE][(q % TILE) * TILE + j]} for row {@code t * TILE + j}. {@code out} holds
    * {@code ceil(nq / TILE)} arrays of {@code TILE * TILE} floats; the caller owns them. Returns n.
+   *
+   * @param queries the query block, {@code nq} rows of {@link #depth()} floats
+   * @param nq the number of queries
+   * @param t the column tile
+   * @param out the score tiles, overwritten
+   * @return n, the rows in the tile
    */
   public int tile(float[] queries, int nq, int t, float[][] out) {
     int c0 = t * TILE;

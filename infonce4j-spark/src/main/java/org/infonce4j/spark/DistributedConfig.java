@@ -55,7 +55,13 @@ public record DistributedConfig(int roundsPerEpoch, int partitions, Combine comb
      */
     SUM;
 
-    /** Parses "average" / "touched-average" / "sum" (any case, '-' or '_'). */
+    /**
+     * Parses "average" / "touched-average" / "sum" (any case, '-' or '_').
+     *
+     * @param s the name
+     * @return the combine
+     * @throws IllegalArgumentException for any other name
+     */
     public static Combine parse(String s) {
       return switch (s.toLowerCase(Locale.ROOT).replace('-', '_')) {
         case "average" -> AVERAGE;
@@ -65,12 +71,26 @@ public record DistributedConfig(int roundsPerEpoch, int partitions, Combine comb
       };
     }
 
-    /** The name {@link #parse} reads. */
+    /**
+     * The name {@link #parse} reads.
+     *
+     * @return the lower-case name with '-'
+     */
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
+  /**
+   * Checks the settings: at least one round per epoch, no negative partition count, a combine, and
+   * a rate scale that is 0 or a finite positive number.
+   *
+   * @param roundsPerEpoch synchronisations per epoch
+   * @param partitions     training partitions, 0 for Spark's default parallelism
+   * @param combine        how the partitions' updates are combined
+   * @param rateScale      the factor on the learning rate, 0 for automatic
+   * @throws IllegalArgumentException when a check fails
+   */
   public DistributedConfig {
     if (roundsPerEpoch < 1) {
       throw new IllegalArgumentException("rounds per epoch must be at least 1, got " + roundsPerEpoch);
@@ -86,12 +106,21 @@ public record DistributedConfig(int roundsPerEpoch, int partitions, Combine comb
     }
   }
 
-  /** 32 rounds per epoch, Spark's default parallelism, {@link Combine#AVERAGE}, automatic rate scale. */
+  /**
+   * 32 rounds per epoch, Spark's default parallelism, {@link Combine#AVERAGE}, automatic rate scale.
+   *
+   * @return the default settings
+   */
   public static DistributedConfig defaults() {
     return new DistributedConfig(DEFAULT_ROUNDS_PER_EPOCH, 0, Combine.parse(DEFAULT_COMBINE), 0);
   }
 
-  /** The factor on the learning rate for {@code partitions} partitions. */
+  /**
+   * The factor on the learning rate for {@code partitions} partitions.
+   *
+   * @param partitions the number of partitions of the run
+   * @return {@code rateScale()} when set, else 1 for {@link Combine#SUM} and {@code partitions} otherwise
+   */
   public double rateScaleFor(int partitions) {
     if (rateScale > 0) {
       return rateScale;
@@ -99,18 +128,42 @@ public record DistributedConfig(int roundsPerEpoch, int partitions, Combine comb
     return combine == Combine.SUM ? 1 : partitions;
   }
 
+  /**
+   * These settings with another number of rounds per epoch.
+   *
+   * @param v rounds per epoch, at least 1
+   * @return new settings
+   */
   public DistributedConfig withRoundsPerEpoch(int v) {
     return new DistributedConfig(v, partitions, combine, rateScale);
   }
 
+  /**
+   * These settings with another number of partitions.
+   *
+   * @param v partitions, 0 for Spark's default parallelism
+   * @return new settings
+   */
   public DistributedConfig withPartitions(int v) {
     return new DistributedConfig(roundsPerEpoch, v, combine, rateScale);
   }
 
+  /**
+   * These settings with another combine.
+   *
+   * @param v the combine
+   * @return new settings
+   */
   public DistributedConfig withCombine(Combine v) {
     return new DistributedConfig(roundsPerEpoch, partitions, v, rateScale);
   }
 
+  /**
+   * These settings with another rate scale.
+   *
+   * @param v the rate scale, 0 for automatic
+   * @return new settings
+   */
   public DistributedConfig withRateScale(double v) {
     return new DistributedConfig(roundsPerEpoch, partitions, combine, v);
   }

@@ -38,6 +38,11 @@ public final class DistributedVocabulary {
    * Counts {@code sentences} and keeps the words seen at least {@code minCount} times, at most
    * {@code maxSize} of them (0: no limit), most frequent first.
    *
+   * @param sentences the tokenised sentences
+   * @param minCount the fewest occurrences a kept word needs, at least 1
+   * @param maxSize the most words kept, 0 for all
+   * @param what what the corpus is, for error messages (e.g. its path)
+   * @return the vocabulary
    * @throws IllegalArgumentException for an empty corpus or when no word reaches {@code minCount},
    *                                  with the messages of infonce4j-word2vec's {@link Vocabulary#build}
    */

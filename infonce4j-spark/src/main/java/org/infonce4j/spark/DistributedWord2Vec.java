@@ -99,17 +99,43 @@ public final class DistributedWord2Vec {
       long updateBytes,
       String implementation) {}
 
-  /** Trains on the text at {@code path} (see {@link Sentences#ofText}). */
+  /**
+   * Trains on the text at {@code path} (see {@link Sentences#ofText}).
+   *
+   * @param spark the session
+   * @param path the corpus, any Hadoop path or comma-separated paths
+   * @param config the word2vec settings
+   * @param dist the round settings
+   * @param progress receives progress, or {@code null}
+   * @return the vectors and the run's figures
+   */
   public static Result trainText(SparkSession spark, String path, Word2VecConfig config, DistributedConfig dist, Progress progress) {
     return train(Sentences.ofText(spark, path), config, dist, progress, path);
   }
 
-  /** Trains on column {@code column} of {@code data} (string sentences or array&lt;string&gt; tokens). */
+  /**
+   * Trains on column {@code column} of {@code data} (string sentences or array&lt;string&gt; tokens).
+   *
+   * @param data the data set
+   * @param column the column of sentences
+   * @param config the word2vec settings
+   * @param dist the round settings
+   * @param progress receives progress, or {@code null}
+   * @return the vectors and the run's figures
+   */
   public static Result train(Dataset<?> data, String column, Word2VecConfig config, DistributedConfig dist, Progress progress) {
     return train(Sentences.ofColumn(data, column), config, dist, progress, "column '" + column + "'");
   }
 
-  /** Trains on tokenised sentences. */
+  /**
+   * Trains on tokenised sentences.
+   *
+   * @param sentences the tokenised sentences
+   * @param config the word2vec settings
+   * @param dist the round settings
+   * @param progress receives progress, or {@code null}
+   * @return the vectors and the run's figures
+   */
   public static Result train(JavaRDD<String[]> sentences, Word2VecConfig config, DistributedConfig dist, Progress progress) {
     return train(sentences, config, dist, progress, "the corpus");
   }

@@ -26,7 +26,14 @@ public final class HadoopVectors {
 
   private HadoopVectors() {}
 
-  /** Writes with the session's Hadoop configuration. */
+  /**
+   * Writes with the session's Hadoop configuration.
+   *
+   * @param spark the session
+   * @param path the file, any Hadoop path
+   * @param vectors the vectors
+   * @param binary the binary format rather than text
+   */
   public static void write(SparkSession spark, String path, WordVectors vectors, boolean binary) {
     write(spark.sparkContext().hadoopConfiguration(), path, vectors, binary);
   }
@@ -34,6 +41,10 @@ public final class HadoopVectors {
   /**
    * Writes {@code vectors} to {@code path}, replacing a file already there.
    *
+   * @param conf the Hadoop configuration
+   * @param path the file, any Hadoop path
+   * @param vectors the vectors
+   * @param binary the binary format rather than text
    * @throws IllegalArgumentException when the parent directory does not exist, or a word cannot be
    *                                  written (see {@link WordVectorsFormat#write})
    * @throws UncheckedIOException     when the file system fails
@@ -76,6 +87,8 @@ public final class HadoopVectors {
   /**
    * Fails unless the directory {@code path} would be written into exists.
    *
+   * @param conf the Hadoop configuration
+   * @param path the file to be written, any Hadoop path
    * @throws IllegalArgumentException naming the missing directory
    */
   public static void checkParent(Configuration conf, String path) {
@@ -91,7 +104,13 @@ public final class HadoopVectors {
     }
   }
 
-  /** Reads with the session's Hadoop configuration. */
+  /**
+   * Reads with the session's Hadoop configuration.
+   *
+   * @param spark the session
+   * @param path the file, any Hadoop path
+   * @return the vectors
+   */
   public static WordVectors read(SparkSession spark, String path) {
     return read(spark.sparkContext().hadoopConfiguration(), path);
   }
@@ -100,6 +119,9 @@ public final class HadoopVectors {
    * Reads a word2vec text or binary file (told apart as {@link WordVectorsFormat#read} does) from
    * any Hadoop file system: copied to a local temporary file first unless it is local.
    *
+   * @param conf the Hadoop configuration
+   * @param path the file, any Hadoop path
+   * @return the vectors
    * @throws IllegalArgumentException when the file does not exist or is malformed
    */
   public static WordVectors read(Configuration conf, String path) {

@@ -29,7 +29,12 @@ public final class Sentences {
 
   private Sentences() {}
 
-  /** The tokens of one line ({@code null} gives none). */
+  /**
+   * The tokens of one line ({@code null} gives none).
+   *
+   * @param line the line, or {@code null}
+   * @return the tokens, none for a blank line
+   */
   public static String[] tokens(String line) {
     if (line == null) {
       return NONE;
@@ -67,7 +72,12 @@ public final class Sentences {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == 0x0b;
   }
 
-  /** Lines of text, tokenised. */
+  /**
+   * Lines of text, tokenised.
+   *
+   * @param lines the lines, one sentence each
+   * @return the sentences
+   */
   public static JavaRDD<String[]> ofLines(JavaRDD<String> lines) {
     return lines.map(Sentences::tokens);
   }
@@ -77,6 +87,9 @@ public final class Sentences {
    * '_' skipped, as Hadoop does), a glob, or several of them separated by commas, on any Hadoop
    * file system; {@code .gz} and the other Hadoop codecs are decompressed by their extension.
    *
+   * @param spark the session
+   * @param path the path or comma-separated paths
+   * @return the sentences, one per line
    * @throws IllegalArgumentException when a path matches nothing
    */
   public static JavaRDD<String[]> ofText(SparkSession spark, String path) {
@@ -110,6 +123,9 @@ public final class Sentences {
    * row, tokenised on white space) or an array&lt;string&gt; column (the tokens; null and empty
    * elements skipped). Null rows are empty sentences.
    *
+   * @param data the data set
+   * @param column the column's name
+   * @return the sentences, one per row
    * @throws IllegalArgumentException when the column is missing or of another type
    */
   public static JavaRDD<String[]> ofColumn(Dataset<?> data, String column) {
@@ -121,7 +137,14 @@ public final class Sentences {
     return one.javaRDD().map(row -> row.isNullAt(0) ? NONE : tokenArray(row.<String>getSeq(0)));
   }
 
-  /** A list of sentences held on the driver (for tests and small data), in {@code partitions} slices. */
+  /**
+   * A list of sentences held on the driver (for tests and small data), in {@code partitions} slices.
+   *
+   * @param spark the session
+   * @param lines the lines, one sentence each
+   * @param partitions the number of slices
+   * @return the sentences
+   */
   public static JavaRDD<String[]> ofList(SparkSession spark, List<String> lines, int partitions) {
     return ofLines(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).parallelize(lines, partitions));
   }

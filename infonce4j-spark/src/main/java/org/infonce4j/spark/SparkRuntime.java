@@ -85,6 +85,10 @@ public final class SparkRuntime {
   /**
    * The active session, or a new one: on {@code master} when given (for example {@code local[*]}),
    * else on the master spark-submit configured, else {@code local[*]}.
+   *
+   * @param master the master URL, or {@code null} or blank for the configured one
+   * @param appName the application's name, for a new session
+   * @return the session
    */
   public static SparkSession session(String master, String appName) {
     checkJavaOptions();

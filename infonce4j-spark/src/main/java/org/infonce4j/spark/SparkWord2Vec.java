@@ -32,6 +32,11 @@ import org.infonce4j.word2vec.Word2VecConfig;
  * sample 1e-3, minCount 5, maxIter (epochs) 5, stepSize 0.025 (0.05 for CBOW when not set),
  * nsExponent 0.75; and {@link DistributedConfig#defaults()}: one thread per task, 32 rounds per epoch,
  * average; inputCol "value", outputCol "vector".
+ *
+ * <p>Java serialization is only Spark's way of moving the stage between JVMs of one application;
+ * it is not a storage format, so the serialized form is left out of this documentation.
+ *
+ * @serial exclude
  */
 public final class SparkWord2Vec extends Estimator<SparkWord2VecModel> {
   private static final long serialVersionUID = 1L;
@@ -59,10 +64,18 @@ public final class SparkWord2Vec extends Estimator<SparkWord2VecModel> {
   private final DoubleParam rateScale;
   private final IntParam maxSentenceLength;
 
+  /**
+   * An estimator with a random uid and the default parameters.
+   */
   public SparkWord2Vec() {
     this(Identifiable.randomUID("infonce4jWord2Vec"));
   }
 
+  /**
+   * An estimator with the default parameters.
+   *
+   * @param uid the stage's unique id
+   */
   public SparkWord2Vec(String uid) {
     this.uid = uid;
     inputCol = new Param<>(this, "inputCol", "column of sentences: string (split on white space) or array<string>");
@@ -124,201 +137,454 @@ public final class SparkWord2Vec extends Estimator<SparkWord2VecModel> {
 
   // ---- parameters (public no-argument methods returning Param: what Spark's Params lists) ----
 
+  /**
+   * The parameter {@code inputCol}: the column of sentences, a string (split on white space) or
+   * array&lt;string&gt;.
+   *
+   * @return the parameter
+   */
   public Param<String> inputCol() {
     return inputCol;
   }
 
+  /**
+   * The parameter {@code outputCol}: the column of sentence vectors that the fitted model adds.
+   *
+   * @return the parameter
+   */
   public Param<String> outputCol() {
     return outputCol;
   }
 
+  /**
+   * The parameter {@code vectorSize}: the dimension of the word vectors.
+   *
+   * @return the parameter
+   */
   public IntParam vectorSize() {
     return vectorSize;
   }
 
+  /**
+   * The parameter {@code windowSize}: the largest distance between a word and its context.
+   *
+   * @return the parameter
+   */
   public IntParam windowSize() {
     return windowSize;
   }
 
+  /**
+   * The parameter {@code negative}: the number of sampled words per pair.
+   *
+   * @return the parameter
+   */
   public IntParam negative() {
     return negative;
   }
 
+  /**
+   * The parameter {@code sample}: the subsampling threshold of frequent words, 0 to disable.
+   *
+   * @return the parameter
+   */
   public DoubleParam sample() {
     return sample;
   }
 
+  /**
+   * The parameter {@code minCount}: the fewest occurrences a word needs to stay in the vocabulary.
+   *
+   * @return the parameter
+   */
   public IntParam minCount() {
     return minCount;
   }
 
+  /**
+   * The parameter {@code maxVocabSize}: the most words kept, 0 for all.
+   *
+   * @return the parameter
+   */
   public IntParam maxVocabSize() {
     return maxVocabSize;
   }
 
+  /**
+   * The parameter {@code maxIter}: the number of epochs (passes over the corpus).
+   *
+   * @return the parameter
+   */
   public IntParam maxIter() {
     return maxIter;
   }
 
+  /**
+   * The parameter {@code stepSize}: the starting learning rate (default 0.025, 0.05 for CBOW).
+   *
+   * @return the parameter
+   */
   public DoubleParam stepSize() {
     return stepSize;
   }
 
+  /**
+   * The parameter {@code seed}: the random seed.
+   *
+   * @return the parameter
+   */
   public LongParam seed() {
     return seed;
   }
 
+  /**
+   * The parameter {@code model}: the model, "skipgram" or "cbow".
+   *
+   * @return the parameter
+   */
   public Param<String> model() {
     return model;
   }
 
+  /**
+   * The parameter {@code objective}: the objective, "sgns" (logistic terms) or "infonce" (soft-max
+   * over the true word and the negatives).
+   *
+   * @return the parameter
+   */
   public Param<String> objective() {
     return objective;
   }
 
+  /**
+   * The parameter {@code sharedNegatives}: whether the negatives are drawn once per centre word.
+   *
+   * @return the parameter
+   */
   public BooleanParam sharedNegatives() {
     return sharedNegatives;
   }
 
+  /**
+   * The parameter {@code nsExponent}: the power of the unigram counts that the negatives are drawn
+   * from.
+   *
+   * @return the parameter
+   */
   public DoubleParam nsExponent() {
     return nsExponent;
   }
 
+  /**
+   * The parameter {@code threadsPerTask}: the number of hogwild threads inside each Spark task.
+   *
+   * @return the parameter
+   */
   public IntParam threadsPerTask() {
     return threadsPerTask;
   }
 
+  /**
+   * The parameter {@code roundsPerEpoch}: the number of synchronisations of the partitions per
+   * epoch.
+   *
+   * @return the parameter
+   */
   public IntParam roundsPerEpoch() {
     return roundsPerEpoch;
   }
 
+  /**
+   * The parameter {@code numPartitions}: the number of training partitions, 0 for Spark's default
+   * parallelism.
+   *
+   * @return the parameter
+   */
   public IntParam numPartitions() {
     return numPartitions;
   }
 
+  /**
+   * The parameter {@code combine}: how the partitions' updates are combined: "average", "touched-
+   * average" or "sum".
+   *
+   * @return the parameter
+   */
   public Param<String> combine() {
     return combine;
   }
 
+  /**
+   * The parameter {@code maxSentenceLength}: the length beyond which a sentence is cut into pieces.
+   *
+   * @return the parameter
+   */
   public IntParam maxSentenceLength() {
     return maxSentenceLength;
   }
 
+  /**
+   * The parameter {@code rateScale}: the factor of stepSize that each partition trains at; 0 picks
+   * it (the number of partitions for the averaging combines, 1 for sum).
+   *
+   * @return the parameter
+   */
   public DoubleParam rateScale() {
     return rateScale;
   }
 
   // ---- setters and getters ----
 
+  /**
+   * Sets {@link #inputCol()}, the column of sentences, a string (split on white space) or
+   * array&lt;string&gt;.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setInputCol(String v) {
     set(inputCol, v);
     return this;
   }
 
+  /**
+   * Sets {@link #outputCol()}, the column of sentence vectors that the fitted model adds.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setOutputCol(String v) {
     set(outputCol, v);
     return this;
   }
 
+  /**
+   * Sets {@link #vectorSize()}, the dimension of the word vectors.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setVectorSize(int v) {
     set(vectorSize, v);
     return this;
   }
 
+  /**
+   * Sets {@link #windowSize()}, the largest distance between a word and its context.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setWindowSize(int v) {
     set(windowSize, v);
     return this;
   }
 
+  /**
+   * Sets {@link #negative()}, the number of sampled words per pair.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setNegative(int v) {
     set(negative, v);
     return this;
   }
 
+  /**
+   * Sets {@link #sample()}, the subsampling threshold of frequent words, 0 to disable.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setSample(double v) {
     set(sample, v);
     return this;
   }
 
+  /**
+   * Sets {@link #minCount()}, the fewest occurrences a word needs to stay in the vocabulary.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setMinCount(int v) {
     set(minCount, v);
     return this;
   }
 
+  /**
+   * Sets {@link #maxVocabSize()}, the most words kept, 0 for all.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setMaxVocabSize(int v) {
     set(maxVocabSize, v);
     return this;
   }
 
+  /**
+   * Sets {@link #maxIter()}, the number of epochs (passes over the corpus).
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setMaxIter(int v) {
     set(maxIter, v);
     return this;
   }
 
+  /**
+   * Sets {@link #stepSize()}, the starting learning rate (default 0.025, 0.05 for CBOW).
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setStepSize(double v) {
     set(stepSize, v);
     return this;
   }
 
+  /**
+   * Sets {@link #seed()}, the random seed.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setSeed(long v) {
     set(seed, v);
     return this;
   }
 
+  /**
+   * Sets {@link #model()}, the model, "skipgram" or "cbow".
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setModel(String v) {
     set(model, v.toLowerCase(Locale.ROOT));
     return this;
   }
 
+  /**
+   * Sets {@link #objective()}, the objective, "sgns" (logistic terms) or "infonce" (soft-max over
+   * the true word and the negatives).
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setObjective(String v) {
     set(objective, v.toLowerCase(Locale.ROOT));
     return this;
   }
 
+  /**
+   * Sets {@link #sharedNegatives()}, whether the negatives are drawn once per centre word.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setSharedNegatives(boolean v) {
     set(sharedNegatives, v);
     return this;
   }
 
+  /**
+   * Sets {@link #nsExponent()}, the power of the unigram counts that the negatives are drawn from.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setNsExponent(double v) {
     set(nsExponent, v);
     return this;
   }
 
+  /**
+   * Sets {@link #threadsPerTask()}, the number of hogwild threads inside each Spark task.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setThreadsPerTask(int v) {
     set(threadsPerTask, v);
     return this;
   }
 
+  /**
+   * Sets {@link #roundsPerEpoch()}, the number of synchronisations of the partitions per epoch.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setRoundsPerEpoch(int v) {
     set(roundsPerEpoch, v);
     return this;
   }
 
+  /**
+   * Sets {@link #numPartitions()}, the number of training partitions, 0 for Spark's default
+   * parallelism.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setNumPartitions(int v) {
     set(numPartitions, v);
     return this;
   }
 
+  /**
+   * Sets {@link #combine()}, how the partitions' updates are combined: "average", "touched-average"
+   * or "sum".
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setCombine(String v) {
     set(combine, DistributedConfig.Combine.parse(v).label());
     return this;
   }
 
+  /**
+   * Sets {@link #rateScale()}, the factor of stepSize that each partition trains at; 0 picks it (the
+   * number of partitions for the averaging combines, 1 for sum).
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setRateScale(double v) {
     set(rateScale, v);
     return this;
   }
 
+  /**
+   * Sets {@link #maxSentenceLength()}, the length beyond which a sentence is cut into pieces.
+   *
+   * @param v the value
+   * @return this estimator
+   */
   public SparkWord2Vec setMaxSentenceLength(int v) {
     set(maxSentenceLength, v);
     return this;
   }
 
+  /**
+   * The value of {@link #inputCol()}, set or default.
+   *
+   * @return the column name
+   */
   public String getInputCol() {
     return getOrDefault(inputCol);
   }
 
+  /**
+   * The value of {@link #outputCol()}, set or default.
+   *
+   * @return the column name
+   */
   public String getOutputCol() {
     return getOrDefault(outputCol);
   }
@@ -331,7 +597,11 @@ public final class SparkWord2Vec extends Estimator<SparkWord2VecModel> {
     return (Double) getOrDefault(p);
   }
 
-  /** The word2vec settings these parameters describe. */
+  /**
+   * The word2vec settings these parameters describe.
+   *
+   * @return the settings
+   */
   public Word2VecConfig toConfig() {
     Word2VecConfig.Model m = Word2VecConfig.Model.parse(getOrDefault(model));
     double alpha = isSet(stepSize) ? doubleParam(stepSize) : Word2VecConfig.defaults(m).alpha();
@@ -341,7 +611,11 @@ public final class SparkWord2Vec extends Estimator<SparkWord2VecModel> {
         intParam(maxSentenceLength));
   }
 
-  /** The round settings these parameters describe. */
+  /**
+   * The round settings these parameters describe.
+   *
+   * @return the settings
+   */
   public DistributedConfig toDistributedConfig() {
     return new DistributedConfig(intParam(roundsPerEpoch), intParam(numPartitions), DistributedConfig.Combine.parse(getOrDefault(combine)),
         doubleParam(rateScale));

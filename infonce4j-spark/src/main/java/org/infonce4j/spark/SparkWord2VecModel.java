@@ -35,6 +35,12 @@ import scala.collection.Seq;
  * array&lt;string&gt;) to the mean of its words' vectors, skipping words not in the vocabulary;
  * a sentence with no known word (or null) gives the zero vector. The vectors live on the driver
  * and are broadcast to the executors for each {@code transform}.
+ *
+ * <p>Java serialization is only Spark's way of moving the stage between JVMs of one application (the
+ * vectors are transient, broadcast instead); it is not a storage format ({@link #saveVectors} and
+ * {@link #load} are), so the serialized form is left out of this documentation.
+ *
+ * @serial exclude
  */
 public final class SparkWord2VecModel extends Model<SparkWord2VecModel> {
   private static final long serialVersionUID = 1L;
@@ -44,7 +50,12 @@ public final class SparkWord2VecModel extends Model<SparkWord2VecModel> {
   private final Param<String> inputCol;
   private final Param<String> outputCol;
 
-  /** A model of {@code vectors} (for example read with {@link HadoopVectors#read}). */
+  /**
+   * A model of {@code vectors} (for example read with {@link HadoopVectors#read}).
+   *
+   * @param uid the stage's unique id
+   * @param vectors the word vectors, kept on the driver
+   */
   public SparkWord2VecModel(String uid, WordVectors vectors) {
     this.uid = uid;
     this.vectors = vectors;
@@ -54,7 +65,13 @@ public final class SparkWord2VecModel extends Model<SparkWord2VecModel> {
     setDefault(outputCol, "vector");
   }
 
-  /** Reads word2vec text or binary vectors from any Hadoop path. */
+  /**
+   * Reads word2vec text or binary vectors from any Hadoop path.
+   *
+   * @param spark the session whose Hadoop configuration reads the path
+   * @param path the file, any Hadoop path
+   * @return a model with a random uid
+   */
   public static SparkWord2VecModel load(SparkSession spark, String path) {
     return new SparkWord2VecModel(org.apache.spark.ml.util.Identifiable.randomUID("infonce4jWord2Vec"), HadoopVectors.read(spark, path));
   }
@@ -64,38 +81,79 @@ public final class SparkWord2VecModel extends Model<SparkWord2VecModel> {
     return uid;
   }
 
+  /**
+   * The parameter {@code inputCol}: the column of sentences, a string (split on white space) or
+   * array&lt;string&gt;.
+   *
+   * @return the parameter
+   */
   public Param<String> inputCol() {
     return inputCol;
   }
 
+  /**
+   * The parameter {@code outputCol}: the column of sentence vectors that {@link #transform} adds.
+   *
+   * @return the parameter
+   */
   public Param<String> outputCol() {
     return outputCol;
   }
 
+  /**
+   * Sets {@link #inputCol()}.
+   *
+   * @param v the column name
+   * @return this model
+   */
   public SparkWord2VecModel setInputCol(String v) {
     set(inputCol, v);
     return this;
   }
 
+  /**
+   * Sets {@link #outputCol()}.
+   *
+   * @param v the column name
+   * @return this model
+   */
   public SparkWord2VecModel setOutputCol(String v) {
     set(outputCol, v);
     return this;
   }
 
+  /**
+   * The value of {@link #inputCol()}, set or default.
+   *
+   * @return the column name
+   */
   public String getInputCol() {
     return getOrDefault(inputCol);
   }
 
+  /**
+   * The value of {@link #outputCol()}, set or default.
+   *
+   * @return the column name
+   */
   public String getOutputCol() {
     return getOrDefault(outputCol);
   }
 
-  /** The vectors, most frequent word first (on the driver). */
+  /**
+   * The vectors, most frequent word first (on the driver).
+   *
+   * @return the vectors
+   */
   public WordVectors wordVectors() {
     return vectors;
   }
 
-  /** The vectors as a DataFrame of (word: string, vector: vector), most frequent word first. */
+  /**
+   * The vectors as a DataFrame of (word: string, vector: vector), most frequent word first.
+   *
+   * @return a new DataFrame in the active session
+   */
   public Dataset<Row> getVectors() {
     SparkSession spark = SparkSession.active();
     List<Row> rows = new ArrayList<>(vectors.size());
@@ -113,12 +171,23 @@ public final class SparkWord2VecModel extends Model<SparkWord2VecModel> {
     return spark.createDataFrame(rows, schema);
   }
 
-  /** The {@code k} words nearest {@code word} by cosine similarity (the word itself excluded). */
+  /**
+   * The {@code k} words nearest {@code word} by cosine similarity (the word itself excluded).
+   *
+   * @param word the word
+   * @param k how many neighbours
+   * @return the neighbours, nearest first
+   */
   public List<Neighbor> findSynonyms(String word, int k) {
     return new Neighbors(vectors).nearest(word, k);
   }
 
-  /** Writes the vectors in the word2vec text or binary format to any Hadoop path. */
+  /**
+   * Writes the vectors in the word2vec text or binary format to any Hadoop path.
+   *
+   * @param path the file, any Hadoop path
+   * @param binary the binary format rather than text
+   */
   public void saveVectors(String path, boolean binary) {
     HadoopVectors.write(SparkSession.active(), path, vectors, binary);
   }

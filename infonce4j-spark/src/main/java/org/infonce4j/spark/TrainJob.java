@@ -30,6 +30,17 @@ import org.infonce4j.word2vec.Word2VecConfig;
  */
 public record TrainJob(String corpus, String output, boolean binary, Word2VecConfig config, DistributedConfig dist, String master) {
 
+  /**
+   * Checks that the corpus, output, config and dist are given.
+   *
+   * @param corpus text file, directory or glob
+   * @param output where to write the vectors
+   * @param binary the binary format instead of text
+   * @param config word2vec settings
+   * @param dist   rounds, partitions and combining
+   * @param master the Spark master, or null
+   * @throws IllegalArgumentException when one is missing
+   */
   public TrainJob {
     if (corpus == null || corpus.isBlank() || output == null || output.isBlank()) {
       throw new IllegalArgumentException("a corpus and an output path are needed");
@@ -42,6 +53,9 @@ public record TrainJob(String corpus, String output, boolean binary, Word2VecCon
   /**
    * Starts (or joins) the session, trains, writes the vectors and returns the run's summary;
    * stops a session it started itself.
+   *
+   * @param progress receives progress, or {@code null}
+   * @return the summary as an ordered map for JSON: output, vocabulary, timings, settings, provenance
    */
   public Map<String, Object> run(DistributedWord2Vec.Progress progress) {
     boolean existing = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
@@ -100,7 +114,11 @@ public record TrainJob(String corpus, String output, boolean binary, Word2VecCon
     return o;
   }
 
-  /** {@code spark-submit ... TrainJob --corpus PATH --output PATH [options]}; prints the JSON summary. */
+  /**
+   * {@code spark-submit ... TrainJob --corpus PATH --output PATH [options]}; prints the JSON summary.
+   *
+   * @param args the command-line options
+   */
   public static void main(String[] args) {
     TrainJob job;
     try {
