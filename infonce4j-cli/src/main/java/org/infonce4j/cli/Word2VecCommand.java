@@ -196,6 +196,7 @@ final class Word2VecCommand implements Runnable {
 
     /** The same training on Spark (infonce4j-spark's {@link TrainJob}): progress per round, the JSON summary. */
     private int trainOnSpark(Word2VecConfig config) {
+      requireSpark();
       DistributedConfig d = DistributedConfig.defaults();
       if (roundsPerEpoch != null) {
         d = d.withRoundsPerEpoch(roundsPerEpoch);
@@ -223,6 +224,21 @@ final class Word2VecCommand implements Runnable {
       spec.commandLine().getOut().println(RunDirectory.write(o));
       spec.commandLine().getOut().flush();
       return 0;
+    }
+
+    /**
+     * Spark's jars are not on the command's default class path: the launcher adds
+     * infonce4j-cli/target/spark-lib only when the arguments contain --spark. Say so rather than
+     * fail with a NoClassDefFoundError when the jar is run some other way.
+     */
+    private static void requireSpark() {
+      try {
+        Class.forName("org.apache.spark.SparkContext", false, Train.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("--spark needs Apache Spark on the class path; the ./infonce4j launcher adds"
+            + " infonce4j-cli/target/spark-lib/* when the arguments contain --spark (java -cp"
+            + " infonce4j-cli.jar:spark-lib/* org.infonce4j.cli.Main ... does the same)");
+      }
     }
   }
 
