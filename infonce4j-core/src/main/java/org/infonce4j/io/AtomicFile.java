@@ -38,6 +38,12 @@ public final class AtomicFile {
   /** Writes the content to a channel (positioned at 0; large writes without a stream's copies). */
   @FunctionalInterface
   public interface ChannelWriter {
+    /**
+     * Writes the file's whole content.
+     *
+     * @param channel the temporary file, positioned at 0
+     * @throws IOException as the file system reports it
+     */
     void write(FileChannel channel) throws IOException;
   }
 
@@ -46,6 +52,8 @@ public final class AtomicFile {
   /**
    * Writes {@code target} atomically through a channel.
    *
+   * @param target the file to create or replace
+   * @param writer writes the whole content
    * @throws IOException as the file system reports it; the target is then unchanged
    */
   public static void writeChannel(Path target, ChannelWriter writer) throws IOException {

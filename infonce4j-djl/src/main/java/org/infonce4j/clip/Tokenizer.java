@@ -76,7 +76,7 @@ public final class Tokenizer {
     return n;
   }
 
-  /** The word of an id ("<pad>", "<unk>" for 0 and 1). */
+  /** The word of an id ({@code "<pad>"}, {@code "<unk>"} for 0 and 1). */
   public String word(int id) {
     if (id == PAD) return "<pad>";
     if (id == UNKNOWN) return "<unk>";

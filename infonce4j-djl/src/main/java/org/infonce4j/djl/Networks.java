@@ -55,7 +55,7 @@ public final class Networks {
     return net.add(Pool.globalAvgPool2dBlock());
   }
 
-  /** The feature size of {@link #encoder(int, int)}. */
+  /** The feature size of {@link #encoder(int, int, int)}. */
   public static int featureSize(int width) {
     return 4 * width;
   }
