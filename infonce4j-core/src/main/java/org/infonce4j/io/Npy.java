@@ -1,27 +1,13 @@
 package org.infonce4j.io;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.infonce4j.io.NpyDictParser.repr;
-
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.nio.DoubleBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.infonce4j.BitMatrix;
 import org.infonce4j.Matrix;
@@ -44,12 +30,10 @@ import org.infonce4j.Matrix;
  * with the file path and says what is wrong. Null arguments raise {@link NullPointerException}.
  */
 public final class Npy {
-  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final int CHUNK = 1 << 20; // bytes per read or write; a multiple of every item size
-  private static final int ALIGN = 64;
-  private static final int MAX_HEADER = 1 << 20;
+  static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  static final int CHUNK = 1 << 20; // bytes per read or write; a multiple of every item size
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
-  private static final int MAX_RANK = 32;
+  static final int MAX_RANK = 32;
 
   private static final String FLOATS = "float32 or float64";
   private static final String INTEGERS = "an integer type: int8, int16, int32, int64, uint8, uint16, uint32 or uint64";
@@ -75,7 +59,7 @@ public final class Npy {
    *     supported dtype (bool, signed and unsigned integers of 1 to 8 bytes, float32, float64)
    */
   public static NpyHeader readHeader(Path file) {
-    try (Data in = open(file, ANY, null)) {
+    try (NpyInput in = NpyInput.open(file, ANY, null)) {
       return in.header;
     } catch (IOException e) {
       throw ioError(file, "cannot read", e);
@@ -101,7 +85,7 @@ public final class Npy {
    * @throws IllegalArgumentException if the array is not 2-D or has another dtype
    */
   public static Matrix readMatrix(Path file) {
-    try (Data in = open(file, FLOATS, FLOAT_TYPES)) {
+    try (NpyInput in = NpyInput.open(file, FLOATS, FLOAT_TYPES)) {
       NpyHeader h = in.header;
       int[] shape = requireRank(file, h, 2, "a 2-D matrix");
       requireArraySize(file, h);
@@ -152,7 +136,7 @@ public final class Npy {
    *     outside the int range (the message names the element index)
    */
   public static int[] readIndices(Path file) {
-    try (Data in = open(file, INTEGERS, INTEGER_TYPES)) {
+    try (NpyInput in = NpyInput.open(file, INTEGERS, INTEGER_TYPES)) {
       NpyHeader h = in.header;
       requireRank(file, h, 1, "a 1-D index vector");
       requireArraySize(file, h);
@@ -201,7 +185,7 @@ public final class Npy {
    *     other than 0 and 1 (the message names the row and column)
    */
   public static BitMatrix readMask(Path file) {
-    try (Data in = open(file, MASKS, MASK_TYPES)) {
+    try (NpyInput in = NpyInput.open(file, MASKS, MASK_TYPES)) {
       NpyHeader h = in.header;
       int[] shape = requireRank(file, h, 2, "a 2-D mask");
       int rows = shape[0];
@@ -248,7 +232,7 @@ public final class Npy {
    * @throws IllegalArgumentException if the file is malformed, of another dtype, or larger than 2 GB
    */
   public static NpyArray read(Path file) {
-    try (Data in = open(file, ANY, null)) {
+    try (NpyInput in = NpyInput.open(file, ANY, null)) {
       NpyHeader h = in.header;
       requireArraySize(file, h);
       ByteBuffer all = ByteBuffer.allocate((int) h.dataBytes()).order(h.byteOrder()); // all: size x itemSize bytes
@@ -259,212 +243,6 @@ public final class Npy {
       return new NpyArray(h.dtype(), h.shape(), h.fortranOrder(), all);
     } catch (IOException e) {
       throw ioError(file, "cannot read", e);
-    }
-  }
-
-  /** An open file positioned on its data, handing out the data one buffer at a time. */
-  private static final class Data implements Closeable {
-    final Path file;
-    final FileChannel channel;
-    final NpyHeader header;
-    ByteBuffer buffer; // allocated by the first next()
-    long position;
-    long remaining;
-
-    Data(Path file, FileChannel channel, NpyHeader header) {
-      this.file = file;
-      this.channel = channel;
-      this.header = header;
-      this.position = header.dataOffset();
-      this.remaining = header.dataBytes();
-    }
-
-    /** The next buffer of whole elements (position 0, file byte order), or null after the last. */
-    ByteBuffer next() throws IOException {
-      if (remaining == 0) {
-        return null;
-      }
-      if (buffer == null) {
-        buffer = ByteBuffer.allocateDirect((int) Math.min(CHUNK, remaining)).order(header.byteOrder());
-      }
-      buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
-      while (buffer.hasRemaining()) {
-        int n = channel.read(buffer, position);
-        if (n < 0) {
-          throw error(file, "truncated: the file ended while its data was being read");
-        }
-        position += n;
-      }
-      remaining -= buffer.limit();
-      return buffer.flip();
-    }
-
-    @Override
-    public void close() throws IOException {
-      channel.close();
-    }
-  }
-
-  /**
-   * Opens {@code file}, parses and checks its header, including that the file size matches the
-   * data the header describes, and that the dtype is in {@code allowed} (any supported if null).
-   */
-  private static Data open(Path file, String expected, Set<String> allowed) throws IOException {
-    Objects.requireNonNull(file, "file");
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-    try {
-      NpyHeader h = parseHeader(file, channel, expected);
-      if (allowed != null && !allowed.contains(h.dtype())) {
-        throw error(file, "unsupported dtype '" + h.descr() + "' (expected " + expected + ")");
-      }
-      return new Data(file, channel, h);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-  }
-
-  private static NpyHeader parseHeader(Path file, FileChannel channel, String expected) throws IOException {
-    long fileSize = channel.size();
-    ByteBuffer prefix = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN); // prefix: magic, version, length
-    readUpTo(channel, prefix, 0);
-    int got = prefix.position();
-    if (got < MAGIC.length || !Arrays.equals(prefix.array(), 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw error(file, "not a .npy file (bad magic bytes)");
-    }
-    if (got < 8) {
-      throw error(file, "truncated: the file ends inside the format version");
-    }
-    int major = prefix.get(6) & 0xFF;
-    int minor = prefix.get(7) & 0xFF;
-    if (minor != 0 || major < 1 || major > 3) {
-      throw error(file, "unsupported .npy format version " + major + "." + minor);
-    }
-    int lengthBytes = major == 1 ? 2 : 4;
-    int start = 8 + lengthBytes;
-    if (got < start) {
-      throw error(file, "truncated: the file ends inside the header length");
-    }
-    long length = major == 1 ? prefix.getShort(8) & 0xFFFF : prefix.getInt(8) & 0xFFFF_FFFFL;
-    if (length > MAX_HEADER) {
-      throw error(file, "malformed header: it claims to be " + length + " bytes long (the limit is "
-          + MAX_HEADER + ")");
-    }
-    if (start + length > fileSize) {
-      throw error(file, "truncated: the header length says " + length + " bytes but the file ends after "
-          + (fileSize - start));
-    }
-    ByteBuffer raw = ByteBuffer.allocate((int) length); // raw: header bytes
-    readUpTo(channel, raw, start);
-    raw.flip();
-    String text;
-    if (major == 3) {
-      try {
-        text = UTF_8.newDecoder().decode(raw).toString();
-      } catch (CharacterCodingException e) {
-        throw error(file, "malformed header: not valid UTF-8");
-      }
-    } else {
-      text = ISO_8859_1.decode(raw).toString();
-    }
-    Map<String, Object> dict = new NpyDictParser(file, text).parse();
-    for (String key : dict.keySet()) {
-      if (!Set.of("descr", "fortran_order", "shape").contains(key)) {
-        throw error(file, "malformed header: unexpected key '" + key + "'");
-      }
-    }
-    for (String key : List.of("descr", "fortran_order", "shape")) {
-      if (!dict.containsKey(key)) {
-        throw error(file, "malformed header: missing '" + key + "'");
-      }
-    }
-    Object descr = dict.get("descr");
-    if (!(descr instanceof String)) {
-      String kind = descr instanceof List ? " (structured arrays are not supported)" : "";
-      throw error(file, "unsupported dtype " + repr(descr) + kind + " (expected " + expected + ")");
-    }
-    Object fortran = dict.get("fortran_order");
-    if (!(fortran instanceof Boolean)) {
-      throw error(file, "malformed header: 'fortran_order' must be True or False, got " + repr(fortran));
-    }
-    int[] shape = parseShape(file, dict.get("shape"));
-    String d = (String) descr;
-    char order = d.isEmpty() ? '?' : d.charAt(0);
-    String code = "<>=|".indexOf(order) >= 0 ? d.substring(1) : d;
-    if (code.startsWith("O")) {
-      throw error(file, "object arrays (descr '" + d + "') are not supported: they hold pickled Python objects");
-    }
-    String dtype = dtypeName(code);
-    if (dtype == null) {
-      throw error(file, "unsupported dtype '" + d + "' (expected " + expected + ")");
-    }
-    ByteOrder byteOrder = order == '<' ? ByteOrder.LITTLE_ENDIAN
-        : order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.nativeOrder();
-    int itemSize = code.charAt(code.length() - 1) - '0';
-    long dataOffset = start + length;
-    NpyHeader h = new NpyHeader(major, minor, d, dtype, byteOrder, itemSize, shape, (Boolean) fortran, dataOffset);
-    long size = 1;
-    for (int dim : shape) {
-      size = multiply(file, size, dim);
-    }
-    long need = multiply(file, size, itemSize);
-    long have = fileSize - dataOffset;
-    if (have < need) {
-      throw error(file, "truncated: header says " + describe(h) + " (" + need + " bytes of data) but the file has "
-          + have + " bytes of data");
-    }
-    if (have > need) {
-      throw error(file, "the file has " + (have - need) + " extra bytes after the data (header says "
-          + describe(h) + ", " + need + " bytes)");
-    }
-    return h;
-  }
-
-  /** Normalized dtype for a descr without its byte order character, or null if unsupported. */
-  private static String dtypeName(String code) {
-    return switch (code) {
-      case "b1" -> "bool";
-      case "i1" -> "int8";
-      case "i2" -> "int16";
-      case "i4" -> "int32";
-      case "i8" -> "int64";
-      case "u1" -> "uint8";
-      case "u2" -> "uint16";
-      case "u4" -> "uint32";
-      case "u8" -> "uint64";
-      case "f4" -> "float32";
-      case "f8" -> "float64";
-      default -> null;
-    };
-  }
-
-  private static int[] parseShape(Path file, Object value) {
-    if (value instanceof NpyDictParser.Tuple t && t.items().size() <= MAX_RANK) {
-      int[] shape = new int[t.items().size()]; // shape: rank
-      int d = 0;
-      for (; d < shape.length; d++) {
-        long n = t.items().get(d) instanceof Long x ? x : -1;
-        if (n < 0) {
-          break;
-        }
-        if (n > Integer.MAX_VALUE) {
-          throw error(file, "too large: dimension " + d + " of shape " + repr(value) + " does not fit in an int");
-        }
-        shape[d] = (int) n;
-      }
-      if (d == shape.length) {
-        return shape;
-      }
-    }
-    throw error(file, "malformed header: 'shape' must be a tuple of at most " + MAX_RANK
-        + " non-negative integers, got " + repr(value));
-  }
-
-  private static long multiply(Path file, long a, long b) {
-    try {
-      return Math.multiplyExact(a, b);
-    } catch (ArithmeticException e) {
-      throw error(file, "too large: the shape has more than 2^63 bytes of data");
     }
   }
 
@@ -480,17 +258,6 @@ public final class Npy {
       throw error(file, "expected " + what + ", got shape " + pyShape(h.shape()));
     }
     return h.shape();
-  }
-
-  /** Reads from {@code position} until {@code buf} is full or the file ends. */
-  private static void readUpTo(FileChannel channel, ByteBuffer buf, long position) throws IOException {
-    while (buf.hasRemaining()) {
-      int n = channel.read(buf, position);
-      if (n < 0) {
-        return;
-      }
-      position += n;
-    }
   }
 
   // ---------------------------------------------------------------- writing
@@ -518,8 +285,8 @@ public final class Npy {
    *     dimension or does not match {@code values.length}
    */
   public static void writeFloat32(Path file, int[] shape, float[] values) {
-    checkShape(file, shape, values.length);
-    writeArray(file, "<f4", 4, shape, values.length,
+    NpyWriter.checkShape(file, shape, values.length);
+    NpyWriter.writeArray(file, "<f4", 4, shape, values.length,
         (buf, first, n) -> buf.asFloatBuffer().put(values, (int) first, n));
   }
 
@@ -535,8 +302,8 @@ public final class Npy {
    *     dimension or does not match {@code values.length}
    */
   public static void writeFloat64(Path file, int[] shape, double[] values) {
-    checkShape(file, shape, values.length);
-    writeArray(file, "<f8", 8, shape, values.length,
+    NpyWriter.checkShape(file, shape, values.length);
+    NpyWriter.writeArray(file, "<f8", 8, shape, values.length,
         (buf, first, n) -> buf.asDoubleBuffer().put(values, (int) first, n));
   }
 
@@ -547,7 +314,7 @@ public final class Npy {
    * @param v the values
    */
   public static void writeIndices(Path file, int[] v) {
-    writeArray(file, "<i4", 4, new int[] {v.length}, v.length,
+    NpyWriter.writeArray(file, "<i4", 4, new int[] {v.length}, v.length,
         (buf, first, n) -> buf.asIntBuffer().put(v, (int) first, n));
   }
 
@@ -560,7 +327,7 @@ public final class Npy {
    */
   public static void writeMask(Path file, BitMatrix m) {
     int cols = m.cols();
-    writeArray(file, "|b1", 1, new int[] {m.rows(), cols}, (long) m.rows() * cols, (buf, first, n) -> {
+    NpyWriter.writeArray(file, "|b1", 1, new int[] {m.rows(), cols}, (long) m.rows() * cols, (buf, first, n) -> {
       int i = (int) (first / cols);
       int j = (int) (first % cols);
       for (int k = 0; k < n; k++) {
@@ -571,79 +338,6 @@ public final class Npy {
         }
       }
     });
-  }
-
-  /** Fills {@code buf} (position 0, little-endian) with elements {@code first .. first + n - 1}. */
-  @FunctionalInterface
-  private interface Filler {
-    void fill(ByteBuffer buf, long first, int n);
-  }
-
-  private static void checkShape(Path file, int[] shape, int count) {
-    Objects.requireNonNull(file, "file");
-    if (shape.length > MAX_RANK) {
-      throw error(file, "cannot write shape " + pyShape(shape) + ": numpy supports at most " + MAX_RANK
-          + " dimensions");
-    }
-    long n = 1;
-    for (int d : shape) {
-      if (d < 0) {
-        throw error(file, "cannot write shape " + pyShape(shape) + ": negative dimension");
-      }
-      n = Math.min(n * d, 1L << 32); // capped so the product cannot overflow; any cap > 2^31 will do
-    }
-    if (n != count) {
-      throw error(file, "cannot write shape " + pyShape(shape) + ": it needs "
-          + (n == 1L << 32 ? "more than 2^32" : String.valueOf(n)) + " values, got " + count);
-    }
-  }
-
-  private static void writeArray(Path file, String descr, int itemSize, int[] shape, long count, Filler filler) {
-    Objects.requireNonNull(file, "file");
-    byte[] header = header(descr, shape);
-    try {
-      AtomicFile.writeChannel(file, ch -> {
-        writeFully(ch, ByteBuffer.wrap(header));
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(1, count * itemSize)))
-            .order(ByteOrder.LITTLE_ENDIAN);
-        int perChunk = buf.capacity() / itemSize;
-        for (long first = 0; first < count; first += perChunk) {
-          int n = (int) Math.min(perChunk, count - first);
-          buf.clear();
-          filler.fill(buf, first, n);
-          buf.position(0).limit(n * itemSize);
-          writeFully(ch, buf);
-        }
-      });
-    } catch (IOException e) {
-      throw ioError(file, "cannot write", e);
-    }
-  }
-
-  private static void writeFully(FileChannel channel, ByteBuffer buf) throws IOException {
-    while (buf.hasRemaining()) {
-      channel.write(buf);
-    }
-  }
-
-  /**
-   * The format 1.0 preamble and header for a C-order array, laid out as numpy 1.24 does: the dict
-   * with sorted keys, room for the first dimension to grow to 21 digits, then spaces and a final
-   * {@code '\n'} up to a multiple of 64 bytes (a full extra 64 if it already was one).
-   */
-  private static byte[] header(String descr, int[] shape) {
-    StringBuilder dict = new StringBuilder("{'descr': '").append(descr)
-        .append("', 'fortran_order': False, 'shape': ").append(pyShape(shape)).append(", }");
-    if (shape.length > 0) {
-      dict.append(" ".repeat(21 - Integer.toString(shape[0]).length()));
-    }
-    int length = dict.length() + 1; // with the final newline
-    int pad = ALIGN - (MAGIC.length + 4 + length) % ALIGN;
-    dict.append(" ".repeat(pad)).append('\n');
-    ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + dict.length()).order(ByteOrder.LITTLE_ENDIAN);
-    out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) dict.length());
-    out.put(ISO_8859_1.encode(CharBuffer.wrap(dict)));
-    return out.array();
   }
 
   // ---------------------------------------------------------------- messages
@@ -661,7 +355,7 @@ public final class Npy {
   }
 
   /** "3 x 4 float32", or "scalar float64" for a 0-D array. */
-  private static String describe(NpyHeader h) {
+  static String describe(NpyHeader h) {
     StringBuilder s = new StringBuilder();
     for (int d : h.shape()) {
       s.append(s.length() == 0 ? "" : " x ").append(d);
@@ -669,11 +363,11 @@ public final class Npy {
     return (h.ndim() == 0 ? "scalar" : s) + " " + h.dtype();
   }
 
-  private static IllegalArgumentException error(Path file, String message) {
+  static IllegalArgumentException error(Path file, String message) {
     return new IllegalArgumentException(file + ": " + message);
   }
 
-  private static UncheckedIOException ioError(Path file, String action, IOException e) {
+  static UncheckedIOException ioError(Path file, String action, IOException e) {
     String other = e instanceof FileSystemException f && f.getFile() != null && !f.getFile().equals(file.toString())
         ? " (" + f.getFile() + ")" : "";
     String why = e instanceof NoSuchFileException ? "no such file or directory" + other

@@ -41,107 +41,17 @@ final class Problem {
     this.excludeSelf = shared;
 
     checkShapes(b);
-    double anchorNorm = checkValues("anchors", anchors, spec.similarity());
-    double candidateNorm = shared ? anchorNorm : checkValues("candidates", candidates, spec.similarity());
-    if (queue != null) {
-      candidateNorm = Math.max(candidateNorm, checkValues("queue", queue, spec.similarity()));
-    }
-    // |s| <= |a| |c| (Cauchy-Schwarz): keep every logit, scaled input and gradient well inside
-    // float32, which the fast engine computes in.
-    boolean cosine = spec.similarity() == Similarity.COSINE;
-    double tau = spec.temperature();
-    double bound = cosine ? 1 / tau
-        : Math.max(anchorNorm * candidateNorm, Math.max(anchorNorm, candidateNorm) * Math.max(1, 1 / tau)) / tau;
-    if (bound > MAX_LOGIT) {
-      throw new IllegalArgumentException("logits or gradients could reach " + (float) bound + " (from the largest |a|, |c| and 1 / tau), "
-          + "beyond what float32 holds safely (" + (float) MAX_LOGIT + "): scale the inputs down or raise the temperature");
-    }
-    long rows = Math.max(n, (long) m + k);
-    long width = (d + 15L) / 16 * 16 + 16;
-    if (rows * width > MAX_ELEMENTS) {
-      throw new IllegalArgumentException("a batch of " + n + " anchors and " + ((long) m + k) + " candidates at d = " + d
-          + " is too large: the engine holds (rows x padded d) in one Java array, at most " + MAX_ELEMENTS + " values");
-    }
-
-    if (shared) {
-      posIndex = new int[n];
-      for (int i = 0; i < n; i++) {
-        posIndex[i] = (i + n / 2) % n;
-      }
-      posMask = null;
-    } else if (b.positiveMask() != null) {
-      posIndex = null;
-      posMask = b.positiveMask();
-    } else if (b.positives() != null) {
-      posIndex = b.positives().clone();
-      posMask = null;
-      for (int i = 0; i < n; i++) {
-        if (posIndex[i] < 0 || posIndex[i] >= m) {
-          throw new IllegalArgumentException(
-              "positive of anchor " + i + " is candidate " + posIndex[i] + ", outside the " + m + " candidates");
-        }
-      }
-    } else {
-      if (m < n) {
-        throw new IllegalArgumentException("without explicit positives the positive of anchor i is candidate i, so there must be "
-            + "at least as many candidates (" + m + ") as anchors (" + n + ")");
-      }
-      posIndex = new int[n];
-      for (int i = 0; i < n; i++) {
-        posIndex[i] = i;
-      }
-      posMask = null;
-    }
-
+    checkValuesAndScale();
+    checkArraySize();
+    posMask = shared ? null : b.positiveMask();
+    posIndex = positiveIndex(b);
     posCount = new int[n];
     validCount = new int[n];
-    for (int i = 0; i < n; i++) {
-      int positives = posMask == null ? 1 : posMask.rowCount(i);
-      if (positives == 0) {
-        throw new IllegalArgumentException("anchor " + i + " has no positive in the positive mask");
-      }
-      int excludedHere = excluded == null ? 0 : excluded.rowCount(i);
-      if (excludeSelf && (excluded == null || !excluded.get(i, i))) {
-        excludedHere++;
-      }
-      checkPositivesNotExcluded(i);
-      posCount[i] = positives;
-      validCount[i] = m + k - excludedHere;
-      if (validCount[i] - positives < 1) {
-        throw new IllegalArgumentException("anchor " + i + " is left with no valid negative (" + m + " candidates, " + k
-            + " queued, " + positives + " positive, " + excludedHere + " excluded)");
-      }
-    }
-
+    countAnchorCandidates();
     if (spec.symmetric()) {
       colPosCount = new int[m];
-      int[] colExcluded = new int[m];
-      for (int i = 0; i < n; i++) {
-        if (posMask == null) {
-          colPosCount[posIndex[i]]++;
-        } else {
-          for (int j = posMask.nextSet(i, 0); j >= 0; j = posMask.nextSet(i, j + 1)) {
-            colPosCount[j]++;
-          }
-        }
-        if (excluded != null) {
-          for (int j = excluded.nextSet(i, 0); j >= 0; j = excluded.nextSet(i, j + 1)) {
-            colExcluded[j]++;
-          }
-        }
-      }
       colValidCount = new int[m];
-      for (int j = 0; j < m; j++) {
-        if (colPosCount[j] == 0) {
-          throw new IllegalArgumentException(
-              "candidate " + j + " is no anchor's positive, so its loss in the symmetric direction is undefined");
-        }
-        colValidCount[j] = n - colExcluded[j];
-        if (colValidCount[j] - colPosCount[j] < 1) {
-          throw new IllegalArgumentException("candidate " + j + " is left with no valid negative anchor in the symmetric direction ("
-              + n + " anchors, " + colPosCount[j] + " positive, " + colExcluded[j] + " excluded)");
-        }
-      }
+      countCandidateAnchors();
     } else {
       colPosCount = null;
       colValidCount = null;
@@ -189,6 +99,129 @@ final class Problem {
       }
       if (n != m) {
         throw new IllegalArgumentException("the symmetric loss needs as many anchors as candidates, got " + n + " and " + m);
+      }
+    }
+  }
+
+  /**
+   * Checks every value of the inputs ({@link #checkValues}) and that, from their largest norms,
+   * every logit, scaled input and gradient stays well inside float32.
+   */
+  private void checkValuesAndScale() {
+    double anchorNorm = checkValues("anchors", anchors, spec.similarity());
+    double candidateNorm = shared ? anchorNorm : checkValues("candidates", candidates, spec.similarity());
+    if (queue != null) {
+      candidateNorm = Math.max(candidateNorm, checkValues("queue", queue, spec.similarity()));
+    }
+    // |s| <= |a| |c| (Cauchy-Schwarz): keep every logit, scaled input and gradient well inside
+    // float32, which the fast engine computes in.
+    boolean cosine = spec.similarity() == Similarity.COSINE;
+    double tau = spec.temperature();
+    double bound = cosine ? 1 / tau
+        : Math.max(anchorNorm * candidateNorm, Math.max(anchorNorm, candidateNorm) * Math.max(1, 1 / tau)) / tau;
+    if (bound > MAX_LOGIT) {
+      throw new IllegalArgumentException("logits or gradients could reach " + (float) bound + " (from the largest |a|, |c| and 1 / tau), "
+          + "beyond what float32 holds safely (" + (float) MAX_LOGIT + "): scale the inputs down or raise the temperature");
+    }
+  }
+
+  /** Checks that the engines' largest array, rows x padded d, fits in one Java array. */
+  private void checkArraySize() {
+    long rows = Math.max(n, (long) m + k);
+    long width = (d + 15L) / 16 * 16 + 16;
+    if (rows * width > MAX_ELEMENTS) {
+      throw new IllegalArgumentException("a batch of " + n + " anchors and " + ((long) m + k) + " candidates at d = " + d
+          + " is too large: the engine holds (rows x padded d) in one Java array, at most " + MAX_ELEMENTS + " values");
+    }
+  }
+
+  /**
+   * Each anchor's one positive candidate: its pair in the SimCLR layout, the explicit positives
+   * (checked to be candidates) or else candidate i; null when a positive mask gives the positives.
+   */
+  private int[] positiveIndex(Batch b) {
+    int[] index;
+    if (shared) {
+      index = new int[n];
+      for (int i = 0; i < n; i++) {
+        index[i] = (i + n / 2) % n;
+      }
+    } else if (b.positiveMask() != null) {
+      index = null;
+    } else if (b.positives() != null) {
+      index = b.positives().clone();
+      for (int i = 0; i < n; i++) {
+        if (index[i] < 0 || index[i] >= m) {
+          throw new IllegalArgumentException(
+              "positive of anchor " + i + " is candidate " + index[i] + ", outside the " + m + " candidates");
+        }
+      }
+    } else {
+      if (m < n) {
+        throw new IllegalArgumentException("without explicit positives the positive of anchor i is candidate i, so there must be "
+            + "at least as many candidates (" + m + ") as anchors (" + n + ")");
+      }
+      index = new int[n];
+      for (int i = 0; i < n; i++) {
+        index[i] = i;
+      }
+    }
+    return index;
+  }
+
+  /**
+   * Fills {@link #posCount} and {@link #validCount}, checking that every anchor has a positive, that
+   * none of its positives is excluded and that it keeps a valid negative.
+   */
+  private void countAnchorCandidates() {
+    for (int i = 0; i < n; i++) {
+      int positives = posMask == null ? 1 : posMask.rowCount(i);
+      if (positives == 0) {
+        throw new IllegalArgumentException("anchor " + i + " has no positive in the positive mask");
+      }
+      int excludedHere = excluded == null ? 0 : excluded.rowCount(i);
+      if (excludeSelf && (excluded == null || !excluded.get(i, i))) {
+        excludedHere++;
+      }
+      checkPositivesNotExcluded(i);
+      posCount[i] = positives;
+      validCount[i] = m + k - excludedHere;
+      if (validCount[i] - positives < 1) {
+        throw new IllegalArgumentException("anchor " + i + " is left with no valid negative (" + m + " candidates, " + k
+            + " queued, " + positives + " positive, " + excludedHere + " excluded)");
+      }
+    }
+  }
+
+  /**
+   * The symmetric direction: fills {@link #colPosCount} and {@link #colValidCount}, checking that
+   * every candidate is some anchor's positive and keeps a valid negative anchor.
+   */
+  private void countCandidateAnchors() {
+    int[] colExcluded = new int[m];
+    for (int i = 0; i < n; i++) {
+      if (posMask == null) {
+        colPosCount[posIndex[i]]++;
+      } else {
+        for (int j = posMask.nextSet(i, 0); j >= 0; j = posMask.nextSet(i, j + 1)) {
+          colPosCount[j]++;
+        }
+      }
+      if (excluded != null) {
+        for (int j = excluded.nextSet(i, 0); j >= 0; j = excluded.nextSet(i, j + 1)) {
+          colExcluded[j]++;
+        }
+      }
+    }
+    for (int j = 0; j < m; j++) {
+      if (colPosCount[j] == 0) {
+        throw new IllegalArgumentException(
+            "candidate " + j + " is no anchor's positive, so its loss in the symmetric direction is undefined");
+      }
+      colValidCount[j] = n - colExcluded[j];
+      if (colValidCount[j] - colPosCount[j] < 1) {
+        throw new IllegalArgumentException("candidate " + j + " is left with no valid negative anchor in the symmetric direction ("
+            + n + " anchors, " + colPosCount[j] + " positive, " + colExcluded[j] + " excluded)");
       }
     }
   }

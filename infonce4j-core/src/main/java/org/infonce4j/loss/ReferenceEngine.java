@@ -18,30 +18,114 @@ final class ReferenceEngine {
       throw new IllegalArgumentException("the reference engine holds the full " + n + " x " + cols
           + " matrix, too large for one Java array; use the tiled engine (InfoNce.create)");
     }
-    double tau = p.spec.temperature();
-    boolean cosine = p.spec.similarity() == Similarity.COSINE;
-
-    double[] a = unit(p.anchors, cosine); // N x d
-    double[] c = new double[cols * d]; // (M+K) x d
-    System.arraycopy(unit(p.candidates, cosine), 0, c, 0, m * d);
-    if (k > 0) {
-      System.arraycopy(unit(p.queue, cosine), 0, c, m * d, k * d);
+    Forward f = forward(p);
+    Diagnostics base = forwardDiagnostics(p, f);
+    if (!backward) {
+      return new LossResult(f.loss, f.perAnchor, f.perCandidate, null, null, Double.NaN, f.tau, base);
     }
 
-    double[] s = new double[n * cols]; // similarities: N x (M+K)
+    // G = dL/dz: rows w_r (softmax - positive weights), columns likewise.
+    double[] g = new double[n * cols]; // N x (M+K)
+    NegativeSums negatives = rowGradients(p, f, g);
+    if (f.colLse != null) {
+      columnGradients(p, f, g);
+    }
+    double gradTau = temperatureGradient(p, f, g);
+
+    // dL/da_i = sum_j G_ij c_j / tau; dL/dc_j = sum_i G_ij a_i / tau (queue rows get none).
+    double[] ga = new double[n * d]; // N x d, w.r.t. the (unit) anchors
+    double[] gc = new double[m * d]; // M x d
+    unitGradients(p, f, g, ga, gc);
+    Matrix anchorGrad;
+    Matrix candidateGrad;
+    if (p.shared) {
+      for (int t = 0; t < n * d; t++) {
+        ga[t] += gc[t];
+      }
+      anchorGrad = backToInputs(ga, f.a, p.anchors, f.cosine);
+      candidateGrad = null;
+    } else {
+      anchorGrad = backToInputs(ga, f.a, p.anchors, f.cosine);
+      candidateGrad = backToInputs(gc, Arrays.copyOf(f.c, m * d), p.candidates, f.cosine);
+    }
+
+    boolean on = p.spec.diagnostics();
+    Diagnostics diag = new Diagnostics(base.miLowerBound(), base.miCeiling(), base.miSaturated(), base.meanPositiveSimilarity(),
+        base.meanNegativeSimilarity(), on ? negatives.entropySum / n : Double.NaN, negatives.maxEntropySum / n,
+        on ? negatives.hardShareSum / Diagnostics.hardSampleSize(n) : Double.NaN, Diagnostics.HARD_FRACTION);
+    return new LossResult(f.loss, f.perAnchor, f.perCandidate, anchorGrad, candidateGrad, gradTau, f.tau, diag);
+  }
+
+  // ------------------------------------------------------------------------------ forward
+
+  /** The forward pass's products. */
+  private static final class Forward {
+    double tau;
+    boolean cosine;
+    int cols; // M + K
+    double[] a; // N x d: the (unit) anchors
+    double[] c; // (M+K) x d: the (unit) candidates, then the queue
+    double[] s; // similarities: N x (M+K)
+    double[] rowLse; // N: log-sum-exp of the logits over V(i)
+    double[] perAnchor; // N
+    double[] colLse; // M (symmetric): log-sum-exp of the logits over the valid anchors
+    double[] perCandidate; // M (symmetric)
+    double loss;
+  }
+
+  /** Similarities, log-sum-exps, per-anchor and per-candidate losses and the reduced loss. */
+  private static Forward forward(Problem p) {
+    int n = p.n, m = p.m, k = p.k, d = p.d, cols = m + k;
+    Forward f = new Forward();
+    f.tau = p.spec.temperature();
+    f.cosine = p.spec.similarity() == Similarity.COSINE;
+    f.cols = cols;
+
+    f.a = unit(p.anchors, f.cosine); // N x d
+    f.c = new double[cols * d]; // (M+K) x d
+    System.arraycopy(unit(p.candidates, f.cosine), 0, f.c, 0, m * d);
+    if (k > 0) {
+      System.arraycopy(unit(p.queue, f.cosine), 0, f.c, m * d, k * d);
+    }
+
+    f.s = new double[n * cols]; // similarities: N x (M+K)
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < cols; j++) {
         double dot = 0;
         for (int t = 0; t < d; t++) {
-          dot += a[i * d + t] * c[j * d + t];
+          dot += f.a[i * d + t] * f.c[j * d + t];
         }
-        s[i * cols + j] = dot;
+        f.s[i * cols + j] = dot;
       }
     }
 
-    // Row direction: l_i = lse over V(i) of z - mean over P(i) of z.
-    double[] rowLse = new double[n];
-    double[] perAnchor = new double[n];
+    rowLosses(p, f);
+    if (p.spec.symmetric()) {
+      columnLosses(p, f);
+    }
+
+    double wr = p.rowWeight();
+    double wc = p.spec.symmetric() ? p.colWeight() : 0;
+    double loss = 0;
+    for (int i = 0; i < n; i++) {
+      loss += wr * f.perAnchor[i];
+    }
+    if (f.perCandidate != null) {
+      for (int j = 0; j < m; j++) {
+        loss += wc * f.perCandidate[j];
+      }
+    }
+    f.loss = loss;
+    return f;
+  }
+
+  /** Row direction: l_i = lse over V(i) of z - mean over P(i) of z. */
+  private static void rowLosses(Problem p, Forward f) {
+    int n = p.n, m = p.m, cols = f.cols;
+    double tau = f.tau;
+    double[] s = f.s;
+    f.rowLse = new double[n];
+    f.perAnchor = new double[n];
     for (int i = 0; i < n; i++) {
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < cols; j++) {
@@ -59,63 +143,59 @@ final class ReferenceEngine {
           pos += s[i * cols + j] / tau;
         }
       }
-      rowLse[i] = max + Math.log(sum);
-      perAnchor[i] = rowLse[i] - pos / p.posCount[i];
+      f.rowLse[i] = max + Math.log(sum);
+      f.perAnchor[i] = f.rowLse[i] - pos / p.posCount[i];
     }
+  }
 
-    // Column direction (symmetric): for candidate j, soft-max over the anchors.
-    double[] colLse = null;
-    double[] perCandidate = null;
-    if (p.spec.symmetric()) {
-      colLse = new double[m];
-      perCandidate = new double[m];
-      for (int j = 0; j < m; j++) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-          if (valid(p, i, j)) {
-            max = Math.max(max, s[i * cols + j] / tau);
-          }
+  /** Column direction (symmetric): for candidate j, soft-max over the anchors. */
+  private static void columnLosses(Problem p, Forward f) {
+    int n = p.n, m = p.m, cols = f.cols;
+    double tau = f.tau;
+    double[] s = f.s;
+    f.colLse = new double[m];
+    f.perCandidate = new double[m];
+    for (int j = 0; j < m; j++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        if (valid(p, i, j)) {
+          max = Math.max(max, s[i * cols + j] / tau);
         }
-        double sum = 0;
-        double pos = 0;
-        for (int i = 0; i < n; i++) {
-          if (valid(p, i, j)) {
-            sum += Math.exp(s[i * cols + j] / tau - max);
-          }
-          if (p.positive(i, j)) {
-            pos += s[i * cols + j] / tau;
-          }
+      }
+      double sum = 0;
+      double pos = 0;
+      for (int i = 0; i < n; i++) {
+        if (valid(p, i, j)) {
+          sum += Math.exp(s[i * cols + j] / tau - max);
         }
-        colLse[j] = max + Math.log(sum);
-        perCandidate[j] = colLse[j] - pos / p.colPosCount[j];
+        if (p.positive(i, j)) {
+          pos += s[i * cols + j] / tau;
+        }
       }
+      f.colLse[j] = max + Math.log(sum);
+      f.perCandidate[j] = f.colLse[j] - pos / p.colPosCount[j];
     }
+  }
 
-    double wr = p.rowWeight();
-    double wc = p.spec.symmetric() ? p.colWeight() : 0;
-    double loss = 0;
-    for (int i = 0; i < n; i++) {
-      loss += wr * perAnchor[i];
-    }
-    if (perCandidate != null) {
-      for (int j = 0; j < m; j++) {
-        loss += wc * perCandidate[j];
-      }
-    }
+  // ------------------------------------------------------------------------------ diagnostics
 
-    double meanRow = mean(perAnchor);
+  /** The diagnostics a forward pass gives: the MI bound and the mean similarities; NaN for the rest. */
+  private static Diagnostics forwardDiagnostics(Problem p, Forward f) {
+    int n = p.n, m = p.m, cols = f.cols;
+    double[] s = f.s;
+    double meanRow = mean(f.perAnchor);
     double ceiling = 0;
     for (int i = 0; i < n; i++) {
       ceiling += Math.log(p.validCount[i]) / n;
     }
     double lossForBound = meanRow;
-    if (perCandidate != null) {
+    if (f.perCandidate != null) {
       double colCeiling = 0;
       for (int j = 0; j < m; j++) {
         colCeiling += Math.log(p.colValidCount[j]) / m;
       }
       ceiling = (ceiling + colCeiling) / 2;
-      lossForBound = (meanRow + mean(perCandidate)) / 2;
+      lossForBound = (meanRow + mean(f.perCandidate)) / 2;
     }
     double bound = ceiling - lossForBound;
 
@@ -133,31 +213,18 @@ final class ReferenceEngine {
         }
       }
     }
+    return new Diagnostics(bound, ceiling, bound >= Diagnostics.SATURATION * ceiling, posSum / posPairs,
+        negSum / negPairs, Double.NaN, Double.NaN, Double.NaN, Diagnostics.HARD_FRACTION);
+  }
 
-    if (!backward) {
-      Diagnostics diag = new Diagnostics(bound, ceiling, bound >= Diagnostics.SATURATION * ceiling, posSum / posPairs,
-          negSum / negPairs, Double.NaN, Double.NaN, Double.NaN, Diagnostics.HARD_FRACTION);
-      return new LossResult(loss, perAnchor, perCandidate, null, null, Double.NaN, tau, diag);
-    }
+  /** Sums over the anchors of the diagnostics of the soft-max restricted to each anchor's negatives. */
+  private static final class NegativeSums {
+    double entropySum;
+    double maxEntropySum;
+    double hardShareSum;
 
-    // G = dL/dz: rows w_r (softmax - positive weights), columns likewise.
-    double[] g = new double[n * cols]; // N x (M+K)
-    double entropySum = 0, maxEntropySum = 0, hardShareSum = 0;
-    double[] negZ = new double[cols];
-    for (int i = 0; i < n; i++) {
-      int negatives = 0;
-      for (int j = 0; j < cols; j++) {
-        if (!valid(p, i, j)) {
-          continue;
-        }
-        double z = s[i * cols + j] / tau;
-        double prob = Math.exp(z - rowLse[i]);
-        boolean pos = j < m && p.positive(i, j);
-        g[i * cols + j] += wr * (prob - (pos ? 1.0 / p.posCount[i] : 0));
-        if (!pos) {
-          negZ[negatives++] = z;
-        }
-      }
+    /** Adds anchor {@code i} (of {@code n}), whose negatives' logits are {@code negZ[0 .. negatives)}. */
+    void add(double[] negZ, int negatives, int i, int n) {
       // The soft-max restricted to the negatives, q_j = exp(z_j - negLse), taken against the
       // negatives' own log-sum-exp so that it stays exact when the positive dominates.
       double negMax = Double.NEGATIVE_INFINITY;
@@ -186,19 +253,62 @@ final class ReferenceEngine {
         hardShareSum += hardQ;
       }
     }
-    if (colLse != null) {
-      for (int j = 0; j < m; j++) {
-        for (int i = 0; i < n; i++) {
-          if (valid(p, i, j)) {
-            double z = s[i * cols + j] / tau;
-            double prob = Math.exp(z - colLse[j]);
-            g[i * cols + j] += wc * (prob - (p.positive(i, j) ? 1.0 / p.colPosCount[j] : 0));
-          }
+  }
+
+  // ------------------------------------------------------------------------------ gradients
+
+  /**
+   * Adds the row direction's part of G = dL/dz to {@code g} (N x (M+K)): w_r (softmax - positive
+   * weights); returns the negatives' diagnostics sums, gathered on the way.
+   */
+  private static NegativeSums rowGradients(Problem p, Forward f, double[] g) {
+    int n = p.n, m = p.m, cols = f.cols;
+    double tau = f.tau;
+    double[] s = f.s;
+    double wr = p.rowWeight();
+    NegativeSums sums = new NegativeSums();
+    double[] negZ = new double[cols];
+    for (int i = 0; i < n; i++) {
+      int negatives = 0;
+      for (int j = 0; j < cols; j++) {
+        if (!valid(p, i, j)) {
+          continue;
+        }
+        double z = s[i * cols + j] / tau;
+        double prob = Math.exp(z - f.rowLse[i]);
+        boolean pos = j < m && p.positive(i, j);
+        g[i * cols + j] += wr * (prob - (pos ? 1.0 / p.posCount[i] : 0));
+        if (!pos) {
+          negZ[negatives++] = z;
+        }
+      }
+      sums.add(negZ, negatives, i, n);
+    }
+    return sums;
+  }
+
+  /** Adds the column direction's part of G (symmetric) to {@code g}: w_c (softmax - positive weights). */
+  private static void columnGradients(Problem p, Forward f, double[] g) {
+    int n = p.n, m = p.m, cols = f.cols;
+    double tau = f.tau;
+    double[] s = f.s;
+    double wc = p.colWeight();
+    for (int j = 0; j < m; j++) {
+      for (int i = 0; i < n; i++) {
+        if (valid(p, i, j)) {
+          double z = s[i * cols + j] / tau;
+          double prob = Math.exp(z - f.colLse[j]);
+          g[i * cols + j] += wc * (prob - (p.positive(i, j) ? 1.0 / p.colPosCount[j] : 0));
         }
       }
     }
+  }
 
-    // dL/dtau = sum G_ij dz_ij/dtau = -sum G_ij z_ij / tau.
+  /** dL/dtau = sum G_ij dz_ij/dtau = -sum G_ij z_ij / tau. */
+  private static double temperatureGradient(Problem p, Forward f, double[] g) {
+    int n = p.n, cols = f.cols;
+    double tau = f.tau;
+    double[] s = f.s;
     double gradTau = 0;
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < cols; j++) {
@@ -207,10 +317,14 @@ final class ReferenceEngine {
         }
       }
     }
+    return gradTau;
+  }
 
-    // dL/da_i = sum_j G_ij c_j / tau; dL/dc_j = sum_i G_ij a_i / tau (queue rows get none).
-    double[] ga = new double[n * d]; // N x d, w.r.t. the (unit) anchors
-    double[] gc = new double[m * d]; // M x d
+  /** Adds G's products into {@code ga} (N x d) and {@code gc} (M x d), w.r.t. the (unit) rows. */
+  private static void unitGradients(Problem p, Forward f, double[] g, double[] ga, double[] gc) {
+    int n = p.n, m = p.m, d = p.d, cols = f.cols;
+    double tau = f.tau;
+    double[] a = f.a, c = f.c;
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < cols; j++) {
         double gij = g[i * cols + j] / tau;
@@ -225,26 +339,9 @@ final class ReferenceEngine {
         }
       }
     }
-
-    Matrix anchorGrad;
-    Matrix candidateGrad;
-    if (p.shared) {
-      for (int t = 0; t < n * d; t++) {
-        ga[t] += gc[t];
-      }
-      anchorGrad = backToInputs(ga, a, p.anchors, cosine);
-      candidateGrad = null;
-    } else {
-      anchorGrad = backToInputs(ga, a, p.anchors, cosine);
-      candidateGrad = backToInputs(gc, Arrays.copyOf(c, m * d), p.candidates, cosine);
-    }
-
-    boolean on = p.spec.diagnostics();
-    Diagnostics diag = new Diagnostics(bound, ceiling, bound >= Diagnostics.SATURATION * ceiling, posSum / posPairs,
-        negSum / negPairs, on ? entropySum / n : Double.NaN, maxEntropySum / n,
-        on ? hardShareSum / Diagnostics.hardSampleSize(n) : Double.NaN, Diagnostics.HARD_FRACTION);
-    return new LossResult(loss, perAnchor, perCandidate, anchorGrad, candidateGrad, gradTau, tau, diag);
   }
+
+  // ------------------------------------------------------------------------------ helpers
 
   private static boolean valid(Problem p, int i, int j) {
     return j >= p.m || p.valid(i, j);
