@@ -19,11 +19,27 @@ import javax.imageio.ImageIO;
  */
 public final class CaptionedImages {
 
-  /** One pair: 3 x side x side pixels in [0, 1] and the caption. */
+  /**
+   * One pair: 3 x side x side pixels in [0, 1] and the caption.
+   *
+   * @param image   the image file, resolved
+   * @param caption the caption, trimmed
+   * @param pixels  the image scaled to {@code 3 x side x side} values in [0, 1], channels first
+   */
   public record Pair(Path image, String caption, float[] pixels) {}
 
   private CaptionedImages() {}
 
+  /**
+   * Reads every pair of the file, in file order, and loads and scales its image.
+   *
+   * @param tsv  the pairs file
+   * @param side the side of the scaled images, in pixels
+   * @return the pairs, at least one
+   * @throws IllegalArgumentException for a malformed line, a missing or unreadable image (naming the
+   *     file and line), or a file with no pair
+   * @throws UncheckedIOException     if the pairs file cannot be read
+   */
   public static List<Pair> read(Path tsv, int side) {
     List<Pair> out = new ArrayList<>();
     Path base = tsv.toAbsolutePath().getParent();

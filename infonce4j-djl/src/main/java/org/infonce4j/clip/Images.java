@@ -9,7 +9,12 @@ public final class Images {
 
   private Images() {}
 
-  /** 3 x h x w values in [0, 1], channels first (R, G, B). */
+  /**
+   * 3 x h x w values in [0, 1], channels first (R, G, B).
+   *
+   * @param img the image, w x h
+   * @return its {@code 3 x h x w} values, row-major within each channel
+   */
   public static float[] channelsFirst(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
@@ -25,7 +30,14 @@ public final class Images {
     return out;
   }
 
-  /** The RGB image of 3 x side x side values in [0, 1], channels first (the inverse of {@link #channelsFirst}). */
+  /**
+   * The RGB image of 3 x side x side values in [0, 1], channels first (the inverse of {@link #channelsFirst}).
+   *
+   * @param chw  {@code 3 x side x side} values; those outside [0, 1] are clamped
+   * @param side the image's side, in pixels
+   * @return a new side x side RGB image
+   * @throws IllegalArgumentException when {@code chw} does not hold {@code 3 x side x side} values
+   */
   public static BufferedImage fromChannelsFirst(float[] chw, int side) {
     if (chw.length != 3 * side * side) throw new IllegalArgumentException("expected 3 x " + side + " x " + side + " values, got " + chw.length);
     BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
@@ -43,7 +55,13 @@ public final class Images {
     return Math.max(0, Math.min(255, Math.round(v * 255)));
   }
 
-  /** The image scaled to side x side RGB (bilinear). */
+  /**
+   * The image scaled to side x side RGB (bilinear).
+   *
+   * @param img  the image, any size (the aspect ratio is not kept)
+   * @param side the new side, in pixels
+   * @return a new side x side RGB image
+   */
   public static BufferedImage resize(BufferedImage img, int side) {
     BufferedImage out = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();

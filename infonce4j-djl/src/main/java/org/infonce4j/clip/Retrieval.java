@@ -12,18 +12,31 @@ import java.util.function.BiPredicate;
  */
 public final class Retrieval {
 
-  /** Recall@k for each k, with chance and the ceiling at the same k. */
+  /**
+   * Recall@k for each k, with chance and the ceiling at the same k.
+   *
+   * @param ks      the cut-offs
+   * @param recall  recall@k for each cut-off, the mean over the queries
+   * @param chance  {@code min(1, k / candidates)} for each cut-off
+   * @param ceiling the best expected recall@k for each cut-off
+   */
   public record Recall(int[] ks, double[] recall, double[] chance, double[] ceiling) {}
 
   private Retrieval() {}
 
   /**
+   * Recall@k of each query's own candidate among all candidates, ranked by similarity.
+   *
    * @param sim      queries x candidates similarities, row-major
    * @param queries  rows
+   * @param candidates columns
    * @param target   each query's own candidate
    * @param ks       the cut-offs
    * @param matches  whether query q describes candidate c as well as its own (for the ceiling; the
    *                 own candidate always matches)
+   * @return recall, chance and ceiling at each cut-off
+   * @throws IllegalArgumentException when the sizes do not match or a target is outside the
+   *     candidates
    */
   public static Recall recall(float[] sim, int queries, int candidates, int[] target, int[] ks, BiPredicate<Integer, Integer> matches) {
     if (sim.length != (long) queries * candidates) {

@@ -27,11 +27,20 @@ public final class Scenes {
 
   /** The shapes. */
   public enum Shape {
+    /** A filled disc. */
     CIRCLE,
+    /** A filled square, as wide as a circle of the same size. */
     SQUARE,
+    /** A filled triangle, pointing up. */
     TRIANGLE,
+    /** An upright cross of two strokes. */
     CROSS;
 
+    /**
+     * The shape's word in captions.
+     *
+     * @return the name in lower case, e.g. "circle"
+     */
     public String word() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -39,15 +48,25 @@ public final class Scenes {
 
   /** The colours, with the RGB they are drawn in. */
   public enum Colour {
+    /** Red. */
     RED(0xE0, 0x30, 0x30),
+    /** Green. */
     GREEN(0x30, 0xC0, 0x40),
+    /** Blue. */
     BLUE(0x40, 0x60, 0xF0),
+    /** Yellow. */
     YELLOW(0xF0, 0xE0, 0x30),
+    /** Purple. */
     PURPLE(0xA0, 0x40, 0xD0),
+    /** White (a light grey, 0xF0 in each channel). */
     WHITE(0xF0, 0xF0, 0xF0),
+    /** Orange. */
     ORANGE(0xF0, 0x90, 0x20),
+    /** Pink. */
     PINK(0xF8, 0x98, 0xC8),
+    /** Cyan. */
     CYAN(0x30, 0xD8, 0xE0),
+    /** Brown. */
     BROWN(0xA0, 0x68, 0x30);
 
     final int r;
@@ -60,42 +79,85 @@ public final class Scenes {
       this.b = b;
     }
 
+    /**
+     * The colour's word in captions.
+     *
+     * @return the name in lower case, e.g. "red"
+     */
     public String word() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
 
-  /** One shape of a scene: centre (x, y) in [0, 1], large or small. */
+  /**
+   * One shape of a scene: centre (x, y) in [0, 1], large or small.
+   *
+   * @param shape  the kind of shape
+   * @param colour its colour
+   * @param large  large (radius 0.2 of the side) or small (0.12)
+   * @param x      the centre's horizontal position, 0 at the left edge, 1 at the right
+   * @param y      the centre's vertical position, 0 at the top edge, 1 at the bottom
+   */
   public record Item(Shape shape, Colour colour, boolean large, double x, double y) {
+    /**
+     * The item's words in a caption.
+     *
+     * @param withSize whether to start with "large" or "small"
+     * @return e.g. "large red circle", or "red circle" without the size
+     */
     public String words(boolean withSize) {
       return (withSize ? (large ? "large " : "small ") : "") + colour.word() + " " + shape.word();
     }
   }
 
-  /** A (colour, shape) combination. */
+  /**
+   * A (colour, shape) combination.
+   *
+   * @param colour the colour
+   * @param shape  the shape
+   */
   public record Combination(Colour colour, Shape shape) {}
 
   /**
    * A scene and its caption.
    *
+   * @param items   its one to three shapes
+   * @param caption the caption drawn for it
    * @param pixels side x side RGB in [0, 1], channels first: 3 x side x side
+   * @param side    the image side, in pixels
    */
   public record Scene(List<Item> items, String caption, float[] pixels, int side) {}
 
   private final int side;
 
-  /** @param side image side in pixels, 32 or 64 (16 to 256 accepted) */
+  /**
+   * A generator of side x side scenes.
+   *
+   * @param side image side in pixels, 32 or 64 (16 to 256 accepted)
+   * @throws IllegalArgumentException when {@code side} is outside [16, 256]
+   */
   public Scenes(int side) {
     if (side < 16 || side > 256) throw new IllegalArgumentException("image side must be in [16, 256], got " + side);
     this.side = side;
   }
 
+  /**
+   * The image side.
+   *
+   * @return the side, in pixels
+   */
   public int side() {
     return side;
   }
 
   /**
    * {@code count} scenes of one to three shapes whose (colour, shape) is never in {@code avoid}.
+   *
+   * @param count how many scenes
+   * @param seed  the random seed: the same seed gives the same scenes
+   * @param avoid combinations no shape may have
+   * @return the scenes, in the order drawn
+   * @throws IllegalArgumentException when every combination is avoided
    */
   public List<Scene> generate(int count, long seed, Set<Combination> avoid) {
     List<Scene> out = new ArrayList<>(count);
@@ -103,7 +165,15 @@ public final class Scenes {
     return out;
   }
 
-  /** The scenes of {@link #generate(int, long, Set)} one at a time, so that they need not all be held. */
+  /**
+   * The scenes of {@link #generate(int, long, Set)} one at a time, so that they need not all be held.
+   *
+   * @param count how many scenes
+   * @param seed  the random seed: the same seed gives the same scenes
+   * @param avoid combinations no shape may have
+   * @param sink  receives each scene, in the order drawn
+   * @throws IllegalArgumentException when every combination is avoided
+   */
   public void generate(int count, long seed, Set<Combination> avoid, java.util.function.Consumer<Scene> sink) {
     if (avoid.size() >= Colour.values().length * Shape.values().length) throw new IllegalArgumentException("every combination is avoided");
     SplittableRandom random = new SplittableRandom(seed);
@@ -118,7 +188,14 @@ public final class Scenes {
     }
   }
 
-  /** One scene of a single shape of the given colour and shape (size and place random), captioned. */
+  /**
+   * One scene of a single shape of the given colour and shape (size and place random), captioned.
+   *
+   * @param colour the shape's colour
+   * @param shape  the kind of shape
+   * @param random draws the size, place and caption
+   * @return the scene
+   */
   public Scene single(Colour colour, Shape shape, SplittableRandom random) {
     Item it;
     do {
@@ -156,7 +233,13 @@ public final class Scenes {
     return options.get(random.nextInt(options.size()));
   }
 
-  /** Every caption the templates give for the items in this order. */
+  /**
+   * Every caption the templates give for the items in this order.
+   *
+   * @param items one to three items
+   * @return the captions
+   * @throws IllegalArgumentException for no item or more than three
+   */
   public static List<String> captions(List<Item> items) {
     return captions(items, true);
   }
@@ -164,6 +247,11 @@ public final class Scenes {
   /**
    * A caption without colours ("a small circle left of a large square"), for a greyscale view of the
    * scene.
+   *
+   * @param items  one to three items
+   * @param random draws the template
+   * @return the caption
+   * @throws IllegalArgumentException for no item or more than three
    */
   public static String colourlessCaption(List<Item> items, SplittableRandom random) {
     List<String> options = captions(items, false);
@@ -196,19 +284,35 @@ public final class Scenes {
   /**
    * Whether {@code caption} is one the templates give for these items in some order: what makes two
    * scenes indistinguishable by a caption, and so the best recall any model can reach in a pool.
+   *
+   * @param items   one to three items
+   * @param caption the caption tested
+   * @return true when a template gives exactly {@code caption} for some order of the items
    */
   public static boolean describes(List<Item> items, String caption) {
     return allCaptions(items).contains(caption);
   }
 
-  /** Every caption the templates give for the items in any order. */
+  /**
+   * Every caption the templates give for the items in any order.
+   *
+   * @param items one to three items
+   * @return the distinct captions
+   * @throws IllegalArgumentException for no item or more than three
+   */
   public static Set<String> allCaptions(List<Item> items) {
     Set<String> out = new java.util.HashSet<>();
     for (List<Item> o : orders(items)) out.addAll(captions(o));
     return out;
   }
 
-  /** A partial description ("a photo of a red shape", "a photo of a small circle"): one attribute or two. */
+  /**
+   * A partial description ("a photo of a red shape", "a photo of a small circle"): one attribute or two.
+   *
+   * @param items  the scene's items, each described with the same attributes
+   * @param random draws which attributes
+   * @return the caption
+   */
   public static String partialCaption(List<Item> items, SplittableRandom random) {
     int mode = random.nextInt(4);
     StringBuilder out = new StringBuilder("a photo of a ");
@@ -225,12 +329,22 @@ public final class Scenes {
     return out.toString();
   }
 
-  /** The zero-shot prompt of a colour: "a photo of a red shape" (a partial caption's form). */
+  /**
+   * The zero-shot prompt of a colour: "a photo of a red shape" (a partial caption's form).
+   *
+   * @param c the colour
+   * @return the prompt
+   */
   public static String colourPrompt(Colour c) {
     return "a photo of a " + c.word() + " shape";
   }
 
-  /** The zero-shot prompt of a shape: "a photo of a circle". */
+  /**
+   * The zero-shot prompt of a shape: "a photo of a circle".
+   *
+   * @param s the shape
+   * @return the prompt
+   */
   public static String shapePrompt(Shape s) {
     return "a photo of a " + s.word();
   }
@@ -280,7 +394,13 @@ public final class Scenes {
     return new Scene(List.copyOf(items), caption, render(items), side);
   }
 
-  /** The greyscale of 3 x side x side channels-first pixels (ITU-R BT.601 luma in all three channels), in place. */
+  /**
+   * The greyscale of 3 x side x side channels-first pixels (ITU-R BT.601 luma in all three channels), in place.
+   *
+   * @param pixels holds the image at {@code from}
+   * @param from   the offset of the image's first value in {@code pixels}
+   * @param side   the image side, in pixels
+   */
   public static void greyscale(float[] pixels, int from, int side) {
     int plane = side * side;
     for (int i = 0; i < plane; i++) {

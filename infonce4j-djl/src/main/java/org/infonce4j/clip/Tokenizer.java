@@ -14,7 +14,9 @@ import java.util.Map;
  */
 public final class Tokenizer {
 
+  /** The id that pads a caption to its fixed length. */
   public static final int PAD = 0;
+  /** The id of every word the tokenizer does not know. */
   public static final int UNKNOWN = 1;
 
   private final List<String> words; // id -> word, from 2
@@ -26,7 +28,14 @@ public final class Tokenizer {
     for (int i = 0; i < words.size(); i++) ids.put(words.get(i), i + 2);
   }
 
-  /** The vocabulary of {@code captions}, words seen at least {@code minCount} times. */
+  /**
+   * The vocabulary of {@code captions}, words seen at least {@code minCount} times.
+   *
+   * @param captions the training captions
+   * @param minCount the fewest occurrences of a kept word, at least 1
+   * @return the tokenizer
+   * @throws IllegalArgumentException when {@code minCount < 1}
+   */
   public static Tokenizer build(List<String> captions, int minCount) {
     if (minCount < 1) throw new IllegalArgumentException("min count must be at least 1, got " + minCount);
     Map<String, Integer> counts = new HashMap<>();
@@ -40,22 +49,40 @@ public final class Tokenizer {
     return new Tokenizer(kept);
   }
 
-  /** The tokenizer of a saved word list ({@link #words()}). */
+  /**
+   * The tokenizer of a saved word list ({@link #words()}).
+   *
+   * @param words the words in id order from id 2
+   * @return the tokenizer
+   */
   public static Tokenizer of(List<String> words) {
     return new Tokenizer(words);
   }
 
-  /** Ids 0 and 1 plus one per word. */
+  /**
+   * Ids 0 and 1 plus one per word.
+   *
+   * @return the number of ids
+   */
   public int size() {
     return words.size() + 2;
   }
 
-  /** The words in id order from id 2 (what to save). */
+  /**
+   * The words in id order from id 2 (what to save).
+   *
+   * @return the words, an unmodifiable list
+   */
   public List<String> words() {
     return words;
   }
 
-  /** The ids of the caption's words, unknown words as {@link #UNKNOWN}. */
+  /**
+   * The ids of the caption's words, unknown words as {@link #UNKNOWN}.
+   *
+   * @param caption the text
+   * @return one id per word; empty when the caption has no word
+   */
   public int[] encode(String caption) {
     List<String> w = split(caption);
     int[] out = new int[w.size()];
@@ -66,6 +93,13 @@ public final class Tokenizer {
   /**
    * The ids cut or padded to {@code length} tokens into {@code out} from {@code offset}; returns the
    * number of real tokens (at least 1: an empty caption is one unknown word).
+   *
+   * @param caption the text
+   * @param length  the fixed number of ids written, at least 1
+   * @param out     receives the ids
+   * @param offset  where in {@code out} the first id goes
+   * @return the number of ids that are not {@link #PAD}
+   * @throws IllegalArgumentException when {@code length < 1}
    */
   public int encode(String caption, int length, int[] out, int offset) {
     if (length < 1) throw new IllegalArgumentException("length must be positive, got " + length);
@@ -76,7 +110,12 @@ public final class Tokenizer {
     return n;
   }
 
-  /** The word of an id ({@code "<pad>"}, {@code "<unk>"} for 0 and 1). */
+  /**
+   * The word of an id ({@code "<pad>"}, {@code "<unk>"} for 0 and 1).
+   *
+   * @param id an id below {@link #size()}
+   * @return the word
+   */
   public String word(int id) {
     if (id == PAD) return "<pad>";
     if (id == UNKNOWN) return "<unk>";

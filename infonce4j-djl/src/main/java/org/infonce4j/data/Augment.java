@@ -17,6 +17,16 @@ import java.util.SplittableRandom;
  */
 public record Augment(double minScale, double flip, double brightness, double contrast, double noise) {
 
+  /**
+   * Checks the ranges.
+   *
+   * @param minScale   smallest crop area share, in (0, 1]
+   * @param flip       flip probability, in [0, 1]
+   * @param brightness brightness jitter, in [0, 1)
+   * @param contrast   contrast jitter, in [0, 1)
+   * @param noise      noise standard deviation, at least 0
+   * @throws IllegalArgumentException when a value is out of range
+   */
   public Augment {
     if (!(minScale > 0 && minScale <= 1)) {
       throw new IllegalArgumentException("minimum crop scale must be in (0, 1], got " + minScale);
@@ -26,17 +36,31 @@ public record Augment(double minScale, double flip, double brightness, double co
     }
   }
 
-  /** The defaults for Fashion-MNIST: crop scale 0.2 to 1, flip 0.5, brightness and contrast 0.4, noise 0.05. */
+  /**
+   * The defaults for Fashion-MNIST: crop scale 0.2 to 1, flip 0.5, brightness and contrast 0.4, noise 0.05.
+   *
+   * @return the default augmentations
+   */
   public static Augment defaults() {
     return new Augment(0.2, 0.5, 0.4, 0.4, 0.05);
   }
 
-  /** The defaults with another smallest crop area and brightness and contrast strength. */
+  /**
+   * The defaults with another smallest crop area and brightness and contrast strength.
+   *
+   * @param minScale smallest crop area share, in (0, 1]
+   * @param jitter   brightness and contrast jitter, in [0, 1)
+   * @return the augmentations, flip 0.5 and noise 0.05
+   */
   public static Augment of(double minScale, double jitter) {
     return new Augment(minScale, 0.5, jitter, jitter, 0.05);
   }
 
-  /** No change at all (crop of the whole image, nothing else). */
+  /**
+   * No change at all (crop of the whole image, nothing else).
+   *
+   * @return the identity augmentation
+   */
   public static Augment none() {
     return new Augment(1, 0, 0, 0, 0);
   }
@@ -45,6 +69,12 @@ public record Augment(double minScale, double flip, double brightness, double co
    * One augmented view of images {@code index[0..n)} of {@code split}, written to {@code out}
    * ({@code n x side x side} floats, grey levels scaled to [0, 1] before jitter, not clipped after
    * noise).
+   *
+   * @param split the images
+   * @param index the images' indices in {@code split}; the first {@code n} are used
+   * @param n     how many views
+   * @param rnd   every random choice
+   * @param out   receives the views, {@code n x 28 x 28} floats
    */
   public void view(FashionMnist.Split split, int[] index, int n, SplittableRandom rnd, float[] out) {
     view(split, index, n, rnd, out, FashionMnist.SIDE);
@@ -56,6 +86,14 @@ public record Augment(double minScale, double flip, double brightness, double co
    * floats): smaller views make a training step cheaper while the network, convolutional with global
    * pooling, still takes whole images at evaluation. With {@code size} 28 the views are those of the
    * shorter form, draw for draw.
+   *
+   * @param split the images
+   * @param index the images' indices in {@code split}; the first {@code n} are used
+   * @param n     how many views
+   * @param rnd   every random choice
+   * @param out   receives the views, {@code n x size x size} floats
+   * @param size  the side of a view, in pixels
+   * @throws IllegalArgumentException when {@code size < 1}
    */
   public void view(FashionMnist.Split split, int[] index, int n, SplittableRandom rnd, float[] out, int size) {
     if (size < 1) {

@@ -29,16 +29,33 @@ public final class FashionMnist {
    * @param labels {@code n} class indices 0..9
    */
   public record Split(byte[] images, int[] labels) {
+    /**
+     * The number of images.
+     *
+     * @return n
+     */
     public int size() {
       return labels.length;
     }
 
-    /** Pixel {@code p} (0..783) of image {@code i} as a float in [0, 1]. */
+    /**
+     * Pixel {@code p} (0..783) of image {@code i} as a float in [0, 1].
+     *
+     * @param i the image, below {@link #size()}
+     * @param p the pixel, row-major
+     * @return its grey level / 255
+     */
     public float pixel(int i, int p) {
       return (images[i * SIDE * SIDE + p] & 0xff) / 255f;
     }
 
-    /** The first {@code n} images (a copy). */
+    /**
+     * The first {@code n} images (a copy).
+     *
+     * @param n how many, at most {@link #size()}
+     * @return a split of those images and their labels
+     * @throws IllegalArgumentException when {@code n > size()}
+     */
     public Split head(int n) {
       if (n > size()) {
         throw new IllegalArgumentException("asked for " + n + " images of " + size());
@@ -55,20 +72,41 @@ public final class FashionMnist {
     this.test = test;
   }
 
-  /** A dataset of the given splits (images of 28 x 28), for tests and other sources. */
+  /**
+   * A dataset of the given splits (images of 28 x 28), for tests and other sources.
+   *
+   * @param train the training split
+   * @param test  the test split
+   * @return the dataset (the splits are not copied)
+   */
   public static FashionMnist of(Split train, Split test) {
     return new FashionMnist(train, test);
   }
 
+  /**
+   * The training split.
+   *
+   * @return 60000 images for the real data
+   */
   public Split train() {
     return train;
   }
 
+  /**
+   * The test split.
+   *
+   * @return 10000 images for the real data
+   */
   public Split test() {
     return test;
   }
 
-  /** Loads from {@link #DEFAULT_DIR}. */
+  /**
+   * Loads from {@link #DEFAULT_DIR}.
+   *
+   * @return the dataset
+   * @throws IllegalArgumentException when a file is missing or malformed
+   */
   public static FashionMnist load() {
     return load(Path.of(DEFAULT_DIR));
   }
@@ -76,8 +114,11 @@ public final class FashionMnist {
   /**
    * Loads the four files from {@code dir} ({@code train-images-idx3-ubyte[.gz]} and so on).
    *
+   * @param dir the directory holding the files
+   * @return the dataset
    * @throws IllegalArgumentException when a file is missing (the message says how to install the
    *                                  data) or malformed (naming the file)
+   * @throws java.io.UncheckedIOException when a file cannot be read
    */
   public static FashionMnist load(Path dir) {
     return new FashionMnist(split(dir, "train"), split(dir, "t10k"));

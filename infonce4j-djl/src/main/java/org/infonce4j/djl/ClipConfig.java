@@ -41,6 +41,34 @@ import org.infonce4j.clip.Scenes;
 public record ClipConfig(String pairs, int scenes, int side, int tokens, double partial, double grey, List<String> heldOut, int epochs, int batch, double lr,
     double weightDecay, int warmup, int width, int hidden, int embed, double temperature, int chunk, LossEngine loss, int pool, int zeroShot, long seed, int threads) {
 
+  /**
+   * Normalises the held-out combinations (trimmed, lower case, duplicates dropped) and checks the
+   * settings.
+   *
+   * @param pairs       a TSV of image path and caption, or null for generated scenes
+   * @param scenes      generated training scenes, positive
+   * @param side        image side in pixels, in [16, 256]
+   * @param tokens      caption length in tokens, positive
+   * @param partial     share of partial captions, in [0, 1]
+   * @param grey        share of greyscale pairs, in [0, 1 - partial]
+   * @param heldOut     held-out combinations, each a colour and a shape
+   * @param epochs      passes over the training pairs, positive
+   * @param batch       pairs per step, at least 2
+   * @param lr          peak learning rate, positive
+   * @param weightDecay weight decay, at least 0
+   * @param warmup      warm-up steps, at least 0
+   * @param width       CNN width, positive
+   * @param hidden      GRU state size, positive
+   * @param embed       shared embedding size, positive
+   * @param temperature initial temperature, in [0.01, 100]
+   * @param chunk       gradient-caching chunk, 0 or below {@code batch}
+   * @param loss        where the loss is computed
+   * @param pool        held-out pairs for retrieval, positive, at most 46340
+   * @param zeroShot    zero-shot images per combination, at least 0
+   * @param seed        seed of data, initialisation and order
+   * @param threads     PyTorch threads, positive
+   * @throws IllegalArgumentException when a check fails, or when the scenes would not fit one array
+   */
   public ClipConfig {
     heldOut = List.copyOf(new java.util.LinkedHashSet<>(heldOut.stream().map(h -> h.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")).toList()));
     positive("scenes", scenes);
@@ -76,16 +104,28 @@ public record ClipConfig(String pairs, int scenes, int side, int tokens, double 
    * few pixels, and the shape of held-out combinations was not learned apart from colour), a fifth
    * of them shown in greyscale with colourless captions (without, one seed of two learned a
    * held-out square as a circle), batch 256, 8 epochs, four held-out combinations.
+   *
+   * @return the default settings
    */
   public static ClipConfig defaults() {
     return new ClipConfig(null, 60_000, 64, 16, 0.25, 0.2, List.of("red circle", "green square", "blue triangle", "yellow cross"), 8, 256, 2e-3, 0.05,
         200, 32, 128, 64, 0.07, 0, LossEngine.FULL, 1000, 50, 1, 2);
   }
 
+  /**
+   * The held-out combinations, parsed.
+   *
+   * @return the (colour, shape) pairs of {@link #heldOut()}
+   */
   public Set<Scenes.Combination> heldOutCombinations() {
     return combinations(heldOut);
   }
 
+  /**
+   * The settings as stored in {@code config.json}, with {@code "recipe": "clip"}.
+   *
+   * @return the settings by name (snake case), in a fixed order
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("recipe", "clip");
@@ -114,6 +154,14 @@ public record ClipConfig(String pairs, int scenes, int side, int tokens, double 
     return m;
   }
 
+  /**
+   * The settings of a stored {@code config.json}, the inverse of {@link #toMap()}.
+   *
+   * @param m the parsed settings
+   * @return the settings
+   * @throws IllegalArgumentException when the recipe is not CLIP, a setting is missing or a check
+   *     fails
+   */
   public static ClipConfig fromMap(Map<String, Object> m) {
     if (!"clip".equals(m.get("recipe"))) throw new IllegalArgumentException("not a CLIP run (recipe " + m.get("recipe") + ")");
     String p = (String) m.get("pairs");
@@ -142,6 +190,13 @@ public record ClipConfig(String pairs, int scenes, int side, int tokens, double 
     /** The core engine, tile by tile, its gradients fed back to autograd. */
     CORE;
 
+    /**
+     * Parses "full" or "core" (any case).
+     *
+     * @param s the name
+     * @return the engine
+     * @throws IllegalArgumentException for any other name
+     */
     public static LossEngine parse(String s) {
       for (LossEngine e : values()) if (e.name().equalsIgnoreCase(s)) return e;
       throw new IllegalArgumentException("loss engine must be full or core, got '" + s + "'");

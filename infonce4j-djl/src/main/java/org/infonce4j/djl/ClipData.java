@@ -49,6 +49,11 @@ public final class ClipData {
     this.zeroHeldOut = zeroHeldOut;
   }
 
+  /**
+   * The tokenizer: built from the training captions, or the saved one given to {@link #load}.
+   *
+   * @return the tokenizer
+   */
   public Tokenizer tokenizer() {
     return tokenizer;
   }
@@ -64,25 +69,50 @@ public final class ClipData {
     return Arrays.toString(Arrays.copyOf(ids, n));
   }
 
-  /** Training pairs (0 when loaded for evaluation). */
+  /**
+   * Training pairs (0 when loaded for evaluation).
+   *
+   * @return the number of training pairs
+   */
   public int trainingPairs() {
     return train == null ? 0 : train.n();
   }
 
+  /**
+   * The held-out pool's size: {@link ClipConfig#pool()} scenes, or for a TSV at most a fifth of the
+   * pairs.
+   *
+   * @return the number of pool pairs
+   */
   public int poolSize() {
     return pool.n();
   }
 
-  /** The caption of pool pair i. */
+  /**
+   * The caption of pool pair i.
+   *
+   * @param i a pool pair, below {@link #poolSize()}
+   * @return its caption
+   */
   public String poolCaption(int i) {
     return poolCaptions.get(i);
   }
 
-  /** The image of pool pair i: 3 x side x side in [0, 1]. */
+  /**
+   * The image of pool pair i: 3 x side x side in [0, 1].
+   *
+   * @param i a pool pair, below {@link #poolSize()}
+   * @return its pixels, channels first (a new array; stored as bytes, so in steps of 1/255)
+   */
   public float[] poolImage(int i) {
     return pool.image(i);
   }
 
+  /**
+   * The image side.
+   *
+   * @return the side, in pixels
+   */
   public int side() {
     return pool.side();
   }
@@ -90,6 +120,12 @@ public final class ClipData {
   /**
    * The run's data: generated scenes or the TSV's pairs. With a {@code tokenizer} (a run's saved
    * vocabulary) only the held-out part is built, for evaluation.
+   *
+   * @param c         the run's settings
+   * @param tokenizer the run's saved tokenizer, or null to build one from the training captions
+   * @return the data
+   * @throws IllegalArgumentException when the TSV cannot be read as pairs or holds too few of them
+   *     for a pool of 2 and a batch
    */
   public static ClipData load(ClipConfig c, Tokenizer tokenizer) {
     return c.pairs() == null ? scenes(c, tokenizer) : tsv(c, tokenizer);

@@ -19,11 +19,19 @@ import org.infonce4j.clip.Tokenizer;
  * @param textToImage each pool caption's image among the pool's images
  * @param imageToText each pool image's caption among the pool's captions
  * @param prompt      zero-shot by one prompt per class ("a photo of a red shape", "a photo of a
- *                    circle"); null without generated scenes
+ *                    circle"); null without generated scenes or zero-shot images
  * @param ensemble    zero-shot by the mean embedding of each class's prompts ({@link
- *                    #colourPrompts}, {@link #shapePrompts}); null without generated scenes
+ *                    #colourPrompts}, {@link #shapePrompts}); null without generated scenes or
+ *                    zero-shot images
  */
 public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imageToText, ZeroShot prompt, ZeroShot ensemble) {
+  /**
+   * The readouts as stored in a run's metrics: {@code "recall@k"}, {@code "chance@k"} and
+   * {@code "ceiling@k"} per direction, then the zero-shot readouts and their chance levels when there
+   * are any.
+   *
+   * @return the readouts by name, in a fixed order
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("text_to_image", recall(textToImage));
@@ -73,9 +81,17 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
    *
    * @param colourSeen    colour accuracy on combinations seen in training
    * @param colourHeldOut the same on the held-out combinations (NaN when none are held out)
+   * @param shapeSeen     shape accuracy on combinations seen in training
+   * @param shapeHeldOut  the same on the held-out combinations (NaN when none are held out)
    * @param byCombination {colour, shape} accuracy of each combination, as "red circle"
    */
   public record ZeroShot(double colourSeen, double colourHeldOut, double shapeSeen, double shapeHeldOut, Map<String, double[]> byCombination) {
+    /**
+     * The accuracies as stored in a run's metrics, {@code "by_combination"} mapping each
+     * combination to its {@code "colour"} and {@code "shape"} accuracy.
+     *
+     * @return the accuracies by name, in a fixed order
+     */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("colour_seen", colourSeen);
@@ -138,7 +154,13 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
 
   private static final int EVAL_CHUNK = 500;
 
-  /** Held-out recall both ways, and zero-shot colour and shape (generated scenes only). */
+  /**
+   * Held-out recall both ways, and zero-shot colour and shape (generated scenes only).
+   *
+   * @param model the trained model
+   * @param d     the run's data (its pool and zero-shot images)
+   * @return recall@1, 5 and 10 both ways, and the zero-shot readouts or null
+   */
   public static ClipEvaluation evaluate(ClipModel model, ClipData d) {
     int n = d.pool.n();
     int e = model.embed();
@@ -174,14 +196,24 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
     return new ClipEvaluation(tr, ir, zeroShot(model, d, z, colourSingle, shapeSingle), zeroShot(model, d, z, colourAll, shapeAll));
   }
 
-  /** A colour's prompts for the ensemble: "a photo of a red shape" and "a photo of a red " + each shape. */
+  /**
+   * A colour's prompts for the ensemble: "a photo of a red shape" and "a photo of a red " + each shape.
+   *
+   * @param c the colour
+   * @return the prompts, the single prompt first
+   */
   public static List<String> colourPrompts(Scenes.Colour c) {
     List<String> out = new ArrayList<>(List.of(Scenes.colourPrompt(c)));
     for (Scenes.Shape s : Scenes.Shape.values()) out.add("a photo of a " + c.word() + " " + s.word());
     return out;
   }
 
-  /** A shape's prompts for the ensemble: "a photo of a circle", with each size, and with each colour. */
+  /**
+   * A shape's prompts for the ensemble: "a photo of a circle", with each size, and with each colour.
+   *
+   * @param s the shape
+   * @return the prompts, the single prompt first
+   */
   public static List<String> shapePrompts(Scenes.Shape s) {
     List<String> out = new ArrayList<>(List.of(Scenes.shapePrompt(s), "a photo of a small " + s.word(), "a photo of a large " + s.word()));
     for (Scenes.Colour c : Scenes.Colour.values()) out.add("a photo of a " + c.word() + " " + s.word());
@@ -246,10 +278,24 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
     return best;
   }
 
-  /** One search result: a pool index and its cosine similarity to the query. */
+  /**
+   * One search result: a pool index and its cosine similarity to the query.
+   *
+   * @param index      the image's index in the pool
+   * @param similarity its cosine similarity to the query, in [-1, 1]
+   */
   public record Hit(int index, double similarity) {}
 
-  /** The {@code top} pool images closest to {@code query}, best first. */
+  /**
+   * The {@code top} pool images closest to {@code query}, best first.
+   *
+   * @param t     the trained model and its tokenizer
+   * @param d     the run's data (its pool)
+   * @param query the text searched for
+   * @param top   how many images to return, at least 0
+   * @return at most {@code top} hits, best first
+   * @throws IllegalArgumentException when the query is blank
+   */
   public static List<Hit> search(ClipTraining.Trained t, ClipData d, String query, int top) {
     if (query.isBlank()) throw new IllegalArgumentException("the query is empty");
     int e = t.model().embed();
@@ -265,7 +311,13 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
     return List.copyOf(hits.subList(0, Math.min(top, hits.size())));
   }
 
-  /** Words of {@code query} the run's vocabulary does not know (they read as one unknown word). */
+  /**
+   * Words of {@code query} the run's vocabulary does not know (they read as one unknown word).
+   *
+   * @param tok   the run's tokenizer
+   * @param query the text searched for
+   * @return the unknown words, lower case, in query order
+   */
   public static List<String> unknownWords(Tokenizer tok, String query) {
     List<String> out = new ArrayList<>();
     for (String w : query.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {

@@ -69,7 +69,11 @@ public final class ClipModel implements AutoCloseable {
     return out;
   }
 
-  /** The shared embedding size. */
+  /**
+   * The shared embedding size.
+   *
+   * @return the width of both towers' embeddings
+   */
   public int embed() {
     return embed;
   }

@@ -102,7 +102,13 @@ public final class ClipSteps {
     return loss;
   }
 
-  /** One step's loss, every parameter's gradient (concatenated in parameter order) and its wall time. */
+  /**
+   * One step's loss, every parameter's gradient (concatenated in parameter order) and its wall time.
+   *
+   * @param loss      the step's loss
+   * @param gradients every trained parameter's gradient, flattened and concatenated
+   * @param seconds   the step's wall time, forward and backward
+   */
   public record StepGradients(float loss, float[] gradients, double seconds) {}
 
   /**
@@ -110,6 +116,15 @@ public final class ClipSteps {
    * tokens), plain ({@code chunk} = 0) or gradient-cached in chunks of {@code chunk}, from a model
    * initialised with {@code seed}, the loss in the graph or from the core engine: what the
    * gradient-caching benchmark compares (run each mode in its own process to compare peak memory).
+   *
+   * @param b      pairs in the batch, at least 2
+   * @param chunk  gradient-caching chunk, or 0 for the plain step
+   * @param side   image side in pixels, in [16, 256]
+   * @param width  CNN width
+   * @param seed   seed of the scenes and the initialisation
+   * @param engine where the loss is computed
+   * @return the loss, the gradients and the step's time
+   * @throws IllegalArgumentException when {@code b < 2} or {@code side} is out of range
    */
   public static StepGradients benchmarkStep(int b, int chunk, int side, int width, long seed, ClipConfig.LossEngine engine) {
     List<Scenes.Scene> scenes = new Scenes(side).generate(b, seed, Set.of());

@@ -32,8 +32,24 @@ import org.infonce4j.djl.train.Training;
  */
 public final class ClipTraining {
 
-  /** Loss per step (a window's mean is logged), the scale and timing of one epoch, and its evaluation. */
+  /**
+   * Loss per step (a window's mean is logged), the scale and timing of one epoch, and its evaluation.
+   *
+   * @param epoch          1-based
+   * @param loss           mean training loss of the epoch's steps
+   * @param scale          the logit scale {@code 1 / temperature} at the end of the epoch
+   * @param lr             learning rate of the epoch's last step
+   * @param pairsPerSecond training pairs per second of the epoch's steps
+   * @param seconds        wall time of the epoch's steps
+   * @param eval           the held-out evaluation after the epoch
+   * @param scaleTrace     the logit scale every {@link #TRACE_EVERY} steps of the epoch
+   */
   public record EpochLog(int epoch, double loss, double scale, double lr, double pairsPerSecond, double seconds, ClipEvaluation eval, double[] scaleTrace) {
+    /**
+     * The record as stored in {@code epochs.json} and the checkpoints (the temperature included).
+     *
+     * @return the values by name, in a fixed order
+     */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("epoch", epoch);
@@ -50,6 +66,12 @@ public final class ClipTraining {
       return m;
     }
 
+    /**
+     * A record from {@link #toMap()}, as read back from JSON (null numbers read as NaN).
+     *
+     * @param m the stored values
+     * @return the record
+     */
     public static EpochLog fromMap(Map<?, ?> m) {
       List<?> t = (List<?>) m.get("logit_scale_trace");
       double[] trace = new double[t.size()];
@@ -66,7 +88,14 @@ public final class ClipTraining {
     return o == null ? Double.NaN : ((Number) o).doubleValue();
   }
 
-  /** A trained (or loaded) model with its settings, tokenizer and epoch records; close it. */
+  /**
+   * A trained (or loaded) model with its settings, tokenizer and epoch records; close it.
+   *
+   * @param config    the run's settings
+   * @param model     the two towers and the logit scale; closed with this
+   * @param tokenizer the run's tokenizer
+   * @param epochs    one record per epoch, earlier sessions' included
+   */
   public record Trained(ClipConfig config, ClipModel model, Tokenizer tokenizer, List<EpochLog> epochs) implements AutoCloseable {
     @Override
     public void close() {
@@ -84,6 +113,15 @@ public final class ClipTraining {
   /**
    * Trains on {@code data}; with a run directory writes the vocabulary, a checkpoint and {@code
    * epochs.json} after every epoch, and resumes after the latest checkpoint when there is one.
+   *
+   * @param c        the run's settings
+   * @param data     the run's data, loaded for training (without a saved tokenizer)
+   * @param run      the run directory, or null to train without checkpoints
+   * @param listener hears of progress, or null
+   * @return the model, its tokenizer and the epochs' records; close it
+   * @throws IllegalArgumentException when the data was loaded for evaluation only or holds fewer
+   *     training pairs than a batch
+   * @throws IllegalStateException    when a step's loss is not finite
    */
   public static Trained train(ClipConfig c, ClipData data, RunDirectory run, Training.Listener<EpochLog> listener) {
     if (data.train == null) throw new IllegalArgumentException("the data was loaded for evaluation only");
@@ -205,7 +243,15 @@ public final class ClipTraining {
     }
   }
 
-  /** The model of a run's latest checkpoint, with its settings, tokenizer and epoch records. */
+  /**
+   * The model of a run's latest checkpoint, with its settings, tokenizer and epoch records.
+   *
+   * @param run the run directory
+   * @return the model and its records; close it
+   * @throws IllegalArgumentException when the run is not a CLIP run, or has no vocabulary or no
+   *     intact checkpoint
+   * @throws UncheckedIOException     when the checkpoint cannot be read
+   */
   public static Trained load(RunDirectory run) {
     ClipConfig c = ClipConfig.fromMap(run.config());
     if (!Files.isRegularFile(run.file("vocabulary.json"))) throw new IllegalArgumentException(run.dir() + ": no vocabulary.json");

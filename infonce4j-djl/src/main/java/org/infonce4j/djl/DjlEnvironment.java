@@ -24,6 +24,8 @@ public final class DjlEnvironment {
    * Sets DJL's properties (unless already set), starts the PyTorch engine with {@code threads}
    * intra-op threads and one inter-op thread, and logs the engine line once.
    *
+   * @param threads PyTorch's intra-op threads; ignored when the engine has already started or the
+   *     property {@code ai.djl.pytorch.num_threads} is set
    * @return "PyTorch 2.7.1 (DJL 0.36.0), 2 threads"
    */
   public static synchronized String start(int threads) {
@@ -50,7 +52,11 @@ public final class DjlEnvironment {
     return description;
   }
 
-  /** The engine line, or null before {@link #start(int)}. */
+  /**
+   * The engine line, or null before {@link #start(int)}.
+   *
+   * @return what {@link #start(int)} returned, or null
+   */
   public static String description() {
     return description;
   }

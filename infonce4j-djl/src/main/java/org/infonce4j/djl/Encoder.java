@@ -69,7 +69,11 @@ public final class Encoder implements AutoCloseable {
     return manager;
   }
 
-  /** Size of the representation (the encoder's output). */
+  /**
+   * Size of the representation (the encoder's output).
+   *
+   * @return the number of features per image
+   */
   public int featureSize() {
     return featureSize;
   }
@@ -85,7 +89,11 @@ public final class Encoder implements AutoCloseable {
     return out;
   }
 
-  /** Number of trainable parameters of the encoder alone. */
+  /**
+   * Number of trainable parameters of the encoder alone.
+   *
+   * @return the count of trainable values, the head's not included
+   */
   public long encoderParameters() {
     long n = 0;
     for (Pair<String, Parameter> p : encoder.getParameters()) {
@@ -112,7 +120,12 @@ public final class Encoder implements AutoCloseable {
     return net.forward(store, new NDList(x), training).singletonOrThrow();
   }
 
-  /** The encoder's features of every image of {@code split}, in inference mode ({@code n x featureSize}). */
+  /**
+   * The encoder's features of every image of {@code split}, in inference mode ({@code n x featureSize}).
+   *
+   * @param split the images, computed in batches of 500
+   * @return one row of {@link #featureSize()} features per image
+   */
   public Matrix features(FashionMnist.Split split) {
     int n = split.size(), side = FashionMnist.SIDE;
     int batch = 500;
@@ -134,7 +147,14 @@ public final class Encoder implements AutoCloseable {
     return new Matrix(n, featureSize, out);
   }
 
-  /** The features of already augmented images ({@code n x 784} in [0, 1]). */
+  /**
+   * The features of already augmented images ({@code n x 784} in [0, 1]).
+   *
+   * @param pixels {@code n x 28 x 28} grey levels in [0, 1]
+   * @param n      how many images
+   * @return one row of {@link #featureSize()} features per image ({@code n x featureSize}), in
+   *     inference mode
+   */
   public Matrix features(float[] pixels, int n) {
     try (NDManager step = manager.newSubManager()) {
       NDArray f = encoder.forward(new ParameterStore(step, false), new NDList(images(step, pixels, n)), false).singletonOrThrow();

@@ -27,6 +27,12 @@ public final class Evaluation {
    * @param seconds     time the evaluation took
    */
   public record Scores(String name, double knn, double linear, double alignment, double uniformity, double seconds) {
+    /**
+     * The scores as reported in a run's metrics.
+     *
+     * @return the values by name ({@code "knn_accuracy"}, {@code "linear_probe_accuracy"}, ...), in a
+     *     fixed order
+     */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("name", name);
@@ -43,7 +49,15 @@ public final class Evaluation {
 
   private Evaluation() {}
 
-  /** Evaluates an encoder's features. */
+  /**
+   * Evaluates an encoder's features.
+   *
+   * @param name    what is evaluated, for the report
+   * @param enc     the encoder, run in inference mode
+   * @param data    the training split (memory bank, probe training set) and the test split (scores)
+   * @param threads threads of the kNN search and the probe
+   * @return the scores
+   */
   public static Scores encoder(String name, Encoder enc, FashionMnist data, int threads) {
     long t0 = System.nanoTime();
     Matrix train = enc.features(data.train());
@@ -58,6 +72,13 @@ public final class Evaluation {
   /**
    * A cheap per-epoch score for training curves: weighted kNN accuracy on the test split with the
    * first {@code bank} training images as the memory bank (the final evaluation uses all of them).
+   *
+   * @param data    the training split (the bank's source) and the test split (the score)
+   * @param bank    how many training images form the memory bank (all, if there are fewer)
+   * @param threads threads of the kNN search
+   * @return the kNN accuracy of an encoder, for {@link Pretraining#train(PretrainingConfig,
+   *     FashionMnist.Split, org.infonce4j.djl.train.RunDirectory, org.infonce4j.djl.train.Training.Listener,
+   *     java.util.function.ToDoubleFunction)}
    */
   public static java.util.function.ToDoubleFunction<Encoder> monitor(FashionMnist data, int bank, int threads) {
     FashionMnist.Split memory = data.train().head(Math.min(bank, data.train().size()));
@@ -65,13 +86,26 @@ public final class Evaluation {
         FashionMnist.CLASSES.length, Knn.DEFAULT_K, Knn.DEFAULT_TEMPERATURE, threads).accuracy();
   }
 
-  /** Weighted kNN accuracy (k 200, t 0.07) of the encoder's test features against the whole training split. */
+  /**
+   * Weighted kNN accuracy (k 200, t 0.07) of the encoder's test features against the whole training split.
+   *
+   * @param enc     the encoder, run in inference mode
+   * @param data    the training split (memory bank) and the test split
+   * @param threads threads of the kNN search
+   * @return the accuracy on the test split, in [0, 1]
+   */
   public static double knn(Encoder enc, FashionMnist data, int threads) {
     return Knn.evaluate(enc.features(data.train()), data.train().labels(), enc.features(data.test()), data.test().labels(),
         FashionMnist.CLASSES.length, Knn.DEFAULT_K, Knn.DEFAULT_TEMPERATURE, threads).accuracy();
   }
 
-  /** Evaluates raw pixels (alignment over the same augmented pairs, in pixel space). */
+  /**
+   * Evaluates raw pixels (alignment over the same augmented pairs, in pixel space).
+   *
+   * @param data    the training split (memory bank, probe training set) and the test split (scores)
+   * @param threads threads of the kNN search and the probe
+   * @return the scores, named "raw pixels"
+   */
   public static Scores rawPixels(FashionMnist data, int threads) {
     long t0 = System.nanoTime();
     Matrix train = pixels(data.train());

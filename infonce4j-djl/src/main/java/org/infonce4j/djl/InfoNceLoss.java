@@ -30,8 +30,11 @@ public final class InfoNceLoss extends Loss {
 
   /** How predictions are laid out. */
   public enum Layout {
+    /** {@code [A, C]}: anchor i's positive is candidate i. */
     PAIRS,
+    /** {@code [V]}: 2N views, view i's positive is view {@code (i + N) mod 2N}. */
     SIMCLR,
+    /** {@code [Q, K, queue]}: MoCo, query i's positive is key i, the queue the negatives. */
     QUEUE
   }
 
@@ -41,9 +44,14 @@ public final class InfoNceLoss extends Loss {
   private final boolean symmetric;
 
   /**
+   * A loss of the given layout and fixed temperature.
+   *
+   * @param layout      how the predictions are laid out
    * @param temperature tau &gt; 0
    * @param cosine      normalise the embeddings first (cosine similarity) or use raw dot products
    * @param symmetric   {@link Layout#PAIRS} only: average with the candidate-to-anchor direction
+   * @throws IllegalArgumentException when the temperature is not finite and positive, or
+   *     {@code symmetric} is asked of another layout than {@link Layout#PAIRS}
    */
   public InfoNceLoss(Layout layout, float temperature, boolean cosine, boolean symmetric) {
     super("InfoNCE");
@@ -68,7 +76,16 @@ public final class InfoNceLoss extends Loss {
     };
   }
 
-  /** Mean in-batch loss of anchors {@code a} against candidates {@code c} (both N x d). */
+  /**
+   * Mean in-batch loss of anchors {@code a} against candidates {@code c} (both N x d).
+   *
+   * @param a         anchors, N x d
+   * @param c         candidates, N x d; anchor i's positive is candidate i
+   * @param tau       the temperature
+   * @param cosine    normalise the rows first (cosine similarity) or use raw dot products
+   * @param symmetric also the candidate-to-anchor direction, the two losses averaged
+   * @return the loss, a scalar in the graph of {@code a} and {@code c}
+   */
   public static NDArray pairs(NDArray a, NDArray c, float tau, boolean cosine, boolean symmetric) {
     NDArray an = cosine ? a.normalize(2, 1) : a;
     NDArray cn = cosine ? c.normalize(2, 1) : c;
@@ -93,6 +110,7 @@ public final class InfoNceLoss extends Loss {
    * @param image    N x d image embeddings
    * @param text     N x d caption embeddings
    * @param logScale 1 element: log(1 / tau)
+   * @return the loss, a scalar in the graph of the embeddings and {@code logScale}
    */
   public static NDArray clip(NDArray image, NDArray text, NDArray logScale) {
     NDArray scale = logScale.exp();
@@ -106,6 +124,12 @@ public final class InfoNceLoss extends Loss {
    * is the loss, and autograd receives the core's gradients for both embedding matrices and for the
    * log scale ({@code -tau dL/dtau}), through {@code L + sum(E * G) + s * g - stopgrad(...)}. For
    * batches whose logit matrix does not fit in memory (or is slow to materialise).
+   *
+   * @param engine   the core engine
+   * @param image    N x d image embeddings
+   * @param text     N x d caption embeddings
+   * @param logScale 1 element: log(1 / tau)
+   * @return the loss, a scalar whose gradient is the core's
    */
   public static NDArray clipViaCore(InfoNce engine, NDArray image, NDArray text, NDArray logScale) {
     LossSpec spec = LossSpec.cosine(LossSpec.DEFAULT_TEMPERATURE).withLogitScale(logScale.getFloat()).withSymmetric(true).withDiagnostics(false);
@@ -124,7 +148,12 @@ public final class InfoNceLoss extends Loss {
     return t.sum();
   }
 
-  /** Clamps a learned log logit scale at {@link #MAX_LOG_SCALE}, in place; returns the value after. */
+  /**
+   * Clamps a learned log logit scale at {@link #MAX_LOG_SCALE}, in place; returns the value after.
+   *
+   * @param logScale 1 element: log(1 / tau)
+   * @return the log scale after clamping
+   */
   public static float clampLogScale(NDArray logScale) {
     float v = logScale.getFloat();
     if (v > MAX_LOG_SCALE) {
@@ -134,7 +163,15 @@ public final class InfoNceLoss extends Loss {
     return v;
   }
 
-  /** NT-Xent of {@code 2N x d} views: view i's positive is view (i + N) mod 2N, itself excluded. */
+  /**
+   * NT-Xent of {@code 2N x d} views: view i's positive is view (i + N) mod 2N, itself excluded.
+   *
+   * @param views  2N x d: the first views of N images, then their second views
+   * @param tau    the temperature
+   * @param cosine normalise the rows first (cosine similarity) or use raw dot products
+   * @return the mean loss over the 2N views, a scalar in the graph of {@code views}
+   * @throws IllegalArgumentException when the number of views is odd
+   */
   public static NDArray simclr(NDArray views, float tau, boolean cosine) {
     long twoN = views.getShape().get(0);
     if (twoN % 2 != 0) {
@@ -157,6 +194,13 @@ public final class InfoNceLoss extends Loss {
   /**
    * MoCo: logits {@code [q_i . k_i, q_i . queue_j]} / tau, cross-entropy picking the first. The
    * queue is treated as a constant.
+   *
+   * @param q      queries, N x d
+   * @param k      keys, N x d; query i's positive is key i
+   * @param queue  the negatives, K x d
+   * @param tau    the temperature
+   * @param cosine normalise the rows first (cosine similarity) or use raw dot products
+   * @return the mean loss over the queries, a scalar in the graph of {@code q} and {@code k}
    */
   public static NDArray queue(NDArray q, NDArray k, NDArray queue, float tau, boolean cosine) {
     NDArray qn = cosine ? q.normalize(2, 1) : q;
@@ -181,6 +225,14 @@ public final class InfoNceLoss extends Loss {
    * core's gradient for each embedding matrix {@code E}, so the value is the loss and the gradient
    * reaching {@code anchors} and {@code candidates} is the core's. {@code candidates} is null for
    * the SimCLR layout; {@code queue} may be null.
+   *
+   * @param engine     the core engine
+   * @param spec       similarity, temperature, reduction and symmetry (diagnostics are turned off)
+   * @param anchors    N x d (2N x d views for SimCLR)
+   * @param candidates M x d, or null for SimCLR
+   * @param queue      K x d negatives shared by every anchor, or null
+   * @return the loss, a scalar whose gradient is the core's
+   * @throws IllegalArgumentException when an array is not 2-D, or the core rejects the batch
    */
   public static NDArray viaCore(InfoNce engine, LossSpec spec, NDArray anchors, NDArray candidates, NDArray queue) {
     Matrix a = matrix(anchors);

@@ -48,7 +48,9 @@ public final class MiStaircase {
 
   /** How the critic scores a pair. */
   public enum Critic {
+    /** {@code g(x) . h(y)}: two MLPs into a shared embedding. */
     SEPARABLE,
+    /** One MLP on {@code [x, y]}, run for all n x n pairs. */
     CONCAT
   }
 
@@ -70,6 +72,21 @@ public final class MiStaircase {
   public record Config(List<MiEstimator> estimators, Critic critic, int batch, int dim, double[] stairs, int stepsPerStair, double lr,
       int hidden, int embedding, long seed, int threads) {
 
+    /**
+     * Copies the lists and checks the settings.
+     * @param estimators    at least one
+     * @param critic        separable or concatenated
+     * @param batch         pairs per step, at least 2
+     * @param dim           dimension of x and y, at least 1
+     * @param stairs        true MI of each stair in nats, finite and at least 0; at least one
+     * @param stepsPerStair steps per stair, at least 1
+     * @param lr            Adam's learning rate, positive
+     * @param hidden        hidden units of each MLP layer, at least 1
+     * @param embedding     separable critic's embedding size, at least 1
+     * @param seed          seed of initialisation and sampling
+     * @param threads       PyTorch threads, at least 1
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public Config {
       estimators = List.copyOf(estimators);
       stairs = stairs.clone();
@@ -83,18 +100,19 @@ public final class MiStaircase {
       if (threads < 1) throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
 
-    /** The true MI of each stair (a copy). */
+    /** {@return the true MI of each stair (a copy)} */
     @Override
     public double[] stairs() {
       return stairs.clone();
     }
 
-    /** Poole et al.'s settings: InfoNCE, NWJ and DV; separable critic; batch 128; 2..10 nats; 4000 steps each; Adam 5e-4. */
+    /** {@return Poole et al.'s settings: InfoNCE, NWJ and DV; separable critic; batch 128; 2..10 nats; 4000 steps each; Adam 5e-4} */
     public static Config defaults() {
       return new Config(List.of(MiEstimator.INFONCE, MiEstimator.NWJ, MiEstimator.DV), Critic.SEPARABLE, 128, 20,
           new double[] {2, 4, 6, 8, 10}, 4000, 5e-4, 256, 32, 1, 1);
     }
 
+    /** {@return the settings as stored in the run's {@code config.json}, by name, with {@code "recipe": "mi-staircase"}} */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("recipe", "mi-staircase");
@@ -142,12 +160,20 @@ public final class MiStaircase {
     }
   }
 
-  /** The estimator and stair of a 1-based unit of {@code c}'s run. */
+  /**
+   * {@return the estimator of a 1-based unit of {@code c}'s run}
+   * @param c    the run's settings
+   * @param unit the unit, 1-based, estimator-major
+   */
   public static MiEstimator estimatorOf(Config c, int unit) {
     return c.estimators().get((unit - 1) / c.stairs().length);
   }
 
-  /** The 0-based stair of a 1-based unit. */
+  /**
+   * {@return the 0-based stair of a 1-based unit}
+   * @param c    the run's settings
+   * @param unit the unit, 1-based, estimator-major
+   */
   public static int stairOf(Config c, int unit) {
     return (unit - 1) % c.stairs().length;
   }
@@ -157,10 +183,21 @@ public final class MiStaircase {
    * deviation of the estimates over the stair's last quarter (bias = mean - truth), beside the same
    * estimator with the optimal critic (the true log density ratio) on {@link #OPTIMAL_BATCHES} fresh
    * batches: the best any critic can read at this batch size.
+   * @param estimator   the estimator
+   * @param estimates   the estimate after every step, stair by stair (stairs x steps per stair)
+   * @param stairMean   per stair, the mean estimate over its last quarter
+   * @param stairStd    per stair, the standard deviation over its last quarter
+   * @param max         the largest estimate of the run
+   * @param optimalMean per stair, the optimal critic's mean estimate
+   * @param optimalStd  per stair, the optimal critic's standard deviation over the batches
    */
   public record Trace(MiEstimator estimator, double[] estimates, double[] stairMean, double[] stairStd, double max, double[] optimalMean,
       double[] optimalStd) {
 
+    /**
+     * {@return per stair the truth, mean, bias, standard deviation and optimal critic's readout, and the maximum}
+     * @param truth the true MI of each stair
+     */
     public Map<String, Object> toMap(double[] truth) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("estimator", estimator.name().toLowerCase(Locale.ROOT));
@@ -181,7 +218,11 @@ public final class MiStaircase {
     }
   }
 
-  /** Everything a run measured. */
+  /**
+   * Everything a run measured.
+   * @param config the settings
+   * @param traces one per estimator, in the settings' order
+   */
   public record Result(Config config, List<Trace> traces) {}
 
   /** Batches the optimal critic's estimate is averaged over, per stair. */
@@ -193,6 +234,11 @@ public final class MiStaircase {
    * Runs the staircase for every estimator. With a run directory: a checkpoint after every stair,
    * and a directory that holds checkpoints is resumed after the latest. The listener hears the
    * negated estimate as each step's loss.
+   * @param c        the settings
+   * @param run      the run directory, or null to run without checkpoints
+   * @param listener hears of progress, or null
+   * @return every estimator's trace
+   * @throws IllegalStateException when a step's loss is not finite
    */
   public static Result run(Config c, RunDirectory run, Training.Listener<StairLog> listener) {
     DjlEnvironment.start(c.threads());

@@ -26,6 +26,12 @@ public final class Networks {
    * w, 2w, 4w (the second and third downsample by 2), global average pooling: a {@code 4w}-d
    * feature. Width 32, one block per stage: 307k parameters. A stem of stride 2 starts the stages
    * at 14 x 14 instead of 28 x 28: the same parameters for about a quarter of the arithmetic.
+   *
+   * @param width      the stem's and first stage's channels w, at least 1
+   * @param blocks     residual blocks per stage, at least 1
+   * @param stemStride the stem's stride, 1 or 2
+   * @return the encoder, with batch norm, not initialised
+   * @throws IllegalArgumentException when a size is out of range
    */
   public static SequentialBlock encoder(int width, int blocks, int stemStride) {
     return encoder(width, blocks, stemStride, true);
@@ -36,6 +42,13 @@ public final class Networks {
    * on their own (layer norm over channels and positions) instead of over the batch, so an image's
    * output does not depend on the other images of its batch: what gradient caching needs to re-encode
    * a batch chunk by chunk and get the plain step's gradient.
+   *
+   * @param width      the stem's and first stage's channels w, at least 1
+   * @param blocks     residual blocks per stage, at least 1
+   * @param stemStride the stem's stride, 1 or 2
+   * @param batchNorm  batch norm (true) or per-image layer norm (false)
+   * @return the encoder, not initialised
+   * @throws IllegalArgumentException when a size is out of range
    */
   public static SequentialBlock encoder(int width, int blocks, int stemStride, boolean batchNorm) {
     if (width < 1 || blocks < 1 || stemStride < 1 || stemStride > 2) {
@@ -55,12 +68,23 @@ public final class Networks {
     return net.add(Pool.globalAvgPool2dBlock());
   }
 
-  /** The feature size of {@link #encoder(int, int, int)}. */
+  /**
+   * The feature size of {@link #encoder(int, int, int)}.
+   *
+   * @param width the encoder's width w
+   * @return {@code 4w}
+   */
   public static int featureSize(int width) {
     return 4 * width;
   }
 
-  /** Linear, ReLU, linear: {@code hidden} then {@code out} units. */
+  /**
+   * Linear, ReLU, linear: {@code hidden} then {@code out} units.
+   *
+   * @param hidden units of the first layer
+   * @param out    units of the second layer, the projection's size
+   * @return the head, not initialised
+   */
   public static SequentialBlock projector(int hidden, int out) {
     return new SequentialBlock()
         .add(Linear.builder().setUnits(hidden).build())

@@ -28,8 +28,11 @@ public final class Optimizer {
 
   /** The update rule. */
   public enum Kind {
+    /** SGD with momentum, L2 weight decay in the gradient. */
     SGD,
+    /** SGD with momentum and LARS's per-tensor trust ratio. */
     LARS,
+    /** Adam with decoupled weight decay. */
     ADAMW
   }
 
@@ -47,6 +50,8 @@ public final class Optimizer {
   private long steps;
 
   /**
+   * An optimiser with zeroed buffers for {@code params}.
+   *
    * @param kind        the update rule
    * @param params      the parameters to train (their arrays must exist: initialise the model first)
    * @param manager     owns the optimiser's buffers
@@ -75,7 +80,11 @@ public final class Optimizer {
   private int skippedInARow;
   private long skipped;
 
-  /** Steps skipped so far because a gradient held NaN or infinity. */
+  /**
+   * Steps skipped so far because a gradient held NaN or infinity.
+   *
+   * @return the count since the optimiser was built (not saved with the checkpoints)
+   */
   public long skippedSteps() {
     return skipped;
   }
@@ -87,6 +96,7 @@ public final class Optimizer {
    * first step of a tiny run, and one such gradient would poison the moments for good. Ten skipped
    * steps in a row mean the run diverged.
    *
+   * @param lr the learning rate of this step
    * @throws IllegalStateException after {@value #MAX_SKIPPED_IN_A_ROW} skipped steps in a row
    */
   public void step(float lr) {
@@ -185,7 +195,12 @@ public final class Optimizer {
     w.subi(update);
   }
 
-  /** Writes the step count and the buffers. */
+  /**
+   * Writes the step count and the buffers.
+   *
+   * @param out the checkpoint's payload
+   * @throws IOException when writing fails
+   */
   public void save(DataOutputStream out) throws IOException {
     out.writeUTF(kind.name());
     out.writeLong(steps);
@@ -201,7 +216,13 @@ public final class Optimizer {
     }
   }
 
-  /** Restores what {@link #save} wrote. */
+  /**
+   * Restores what {@link #save} wrote.
+   *
+   * @param in the checkpoint's payload
+   * @throws IOException when reading fails, or the state is of another update rule or does not fit
+   *     the parameters
+   */
   public void load(DataInputStream in) throws IOException {
     String stored = in.readUTF();
     if (!stored.equals(kind.name())) {
@@ -227,7 +248,16 @@ public final class Optimizer {
     }
   }
 
-  /** Linear warm-up over {@code warmup} steps, then cosine decay to 0 at {@code total}. */
+  /**
+   * Linear warm-up over {@code warmup} steps, then cosine decay to 0 at {@code total}.
+   *
+   * @param base   the peak learning rate
+   * @param step   the step, 0-based over the whole run
+   * @param warmup warm-up steps, 0 for none
+   * @param total  steps of the whole run
+   * @return {@code base (step + 1) / warmup} during warm-up, then {@code base (1 + cos(pi t)) / 2}
+   *     with {@code t} the share of the remaining steps done (0 from {@code total} on)
+   */
   public static float cosineWithWarmup(float base, long step, long warmup, long total) {
     if (step < warmup) {
       return base * (step + 1) / warmup;

@@ -36,6 +36,29 @@ public record PreferenceConfig(int length, int hidden, int sftSteps, int sftBatc
     PreferenceLoss.Objective objective, double beta, double nll, int dpoSteps, int dpoBatch, double dpoLr, int heldOut, int evalEvery, long seed,
     int threads) {
 
+  /**
+   * Checks the settings.
+   *
+   * @param length    digits per prompt, 1 to 18
+   * @param hidden    GRU state size, at least 1
+   * @param sftSteps  fine-tuning steps, at least 0
+   * @param sftBatch  prompts per fine-tuning step, at least 1
+   * @param sftLr     fine-tuning learning rate, positive
+   * @param prompts   training prompts for preference data, at least 1
+   * @param samples   answers sampled per prompt, above every K
+   * @param rejected  the K values, each in [1, samples - 1]; not empty
+   * @param objective the preference loss
+   * @param beta      strength of the implicit KL penalty, positive
+   * @param nll       weight of the chosen answers' negative log-likelihood, at least 0
+   * @param dpoSteps  preference steps per K, at least 1
+   * @param dpoBatch  prompts per preference step, at least 1
+   * @param dpoLr     preference learning rate, positive
+   * @param heldOut   held-out prompts, at least 1
+   * @param evalEvery steps between evaluations, at least 1
+   * @param seed      seed of everything
+   * @param threads   PyTorch threads, at least 1
+   * @throws IllegalArgumentException when a value is out of range
+   */
   public PreferenceConfig {
     rejected = List.copyOf(rejected);
     new SortingTask(length);
@@ -51,15 +74,34 @@ public record PreferenceConfig(int length, int hidden, int sftSteps, int sftBatc
     if (!(beta > 0) || !(sftLr > 0) || !(dpoLr > 0)) throw new IllegalArgumentException("beta and learning rates must be positive");
   }
 
+  /**
+   * The defaults listed with the components: K 1 and 4, the InfoNCE objective, no NLL term, seed 1,
+   * one thread.
+   *
+   * @return the default settings
+   */
   public static PreferenceConfig defaults() {
     return new PreferenceConfig(6, 128, 60, 64, 3e-3, 8192, 8, List.of(1, 4), PreferenceLoss.Objective.INFONCE, 0.5, 0.0, 2000, 64, 1e-3, 1000, 50, 1, 1);
   }
 
+  /**
+   * The same settings with other K values.
+   *
+   * @param k the K values, each in [1, samples - 1]
+   * @return the new settings
+   * @throws IllegalArgumentException when {@code k} is empty or a value is out of range
+   */
   public PreferenceConfig withRejected(List<Integer> k) {
     return new PreferenceConfig(length, hidden, sftSteps, sftBatch, sftLr, prompts, samples, k, objective, beta, nll, dpoSteps, dpoBatch, dpoLr, heldOut,
         evalEvery, seed, threads);
   }
 
+  /**
+   * The settings as stored in the run's {@code config.json}, with {@code "recipe": "dpo"} and the task
+   * ("sort 6 digits").
+   *
+   * @return the settings by name (snake case), in a fixed order
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("recipe", "dpo");

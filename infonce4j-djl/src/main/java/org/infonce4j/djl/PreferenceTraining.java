@@ -53,6 +53,7 @@ public final class PreferenceTraining {
   public record Point(int step, double loss, double accuracy, double margin, double kl, double winRate, int wins, int ties, int losses,
       double meanScore, double exactRate) {
 
+    /** {@return the evaluation as stored in {@code epochs.json}, by name (snake case)} */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("step", step);
@@ -91,6 +92,7 @@ public final class PreferenceTraining {
       return v;
     }
 
+    /** {@return the latest evaluation} */
     public Point last() {
       return points.get(points.size() - 1);
     }
@@ -99,6 +101,7 @@ public final class PreferenceTraining {
   /**
    * What a run measured.
    *
+   * @param config         the settings
    * @param sftLoss        fine-tuning loss per step (mean negative log-likelihood per answer token)
    * @param referenceScore the reference's mean judge score on held-out prompts (sampled at temperature 1)
    * @param referenceExact share of the reference's held-out answers that are right
@@ -131,7 +134,11 @@ public final class PreferenceTraining {
     }
   }
 
-  /** What a 1-based unit of {@code c}'s run does: "sft" or "dpo K=4". */
+  /**
+   * {@return what a 1-based unit of {@code c}'s run does: "sft" or "dpo K=4"}
+   * @param c    the run's settings
+   * @param unit the unit, 1-based
+   */
   public static String phase(PreferenceConfig c, int unit) {
     return unit == 1 ? "sft" : "dpo K=" + c.rejected().get((unit - 2) / segments(c));
   }
@@ -148,6 +155,11 @@ public final class PreferenceTraining {
    * directory: a checkpoint after fine-tuning and after every evaluation, and a directory that holds
    * checkpoints is resumed after the latest. The listener hears every step, and the sampling of the
    * preference data as the phase "sampling answers".
+   * @param c        the settings
+   * @param run      the run directory, or null to train without checkpoints
+   * @param listener hears of progress, or null
+   * @return the fine-tuning loss, the reference's scores and one run per K
+   * @throws IllegalStateException when a step's loss is not finite
    */
   public static Result run(PreferenceConfig c, RunDirectory run, Training.Listener<UnitLog> listener) {
     DjlEnvironment.start(c.threads());
@@ -464,7 +476,10 @@ public final class PreferenceTraining {
     }
   }
 
-  /** The values as a JSON list (NaN becomes null). */
+  /**
+   * {@return the values boxed, as a list for JSON (NaN becomes null when {@link RunDirectory#write} writes it)}
+   * @param v the values
+   */
   public static List<Object> list(double[] v) {
     List<Object> out = new ArrayList<>(v.length);
     for (double x : v) out.add(x);

@@ -43,8 +43,11 @@ public final class Pretraining {
 
   /** The training method. */
   public enum Method {
+    /** SimCLR: NT-Xent over two views of each image. */
     SIMCLR,
+    /** MoCo v2: a momentum key encoder and a queue of past keys. */
     MOCO,
+    /** Cross-entropy on the labels with a linear classifier, the baseline. */
     SUPERVISED
   }
 
@@ -60,6 +63,11 @@ public final class Pretraining {
    * @param trace          mean loss of consecutive windows of {@link #TRACE_WINDOW} steps
    */
   public record EpochLog(int epoch, double loss, double imagesPerSecond, double lr, double seconds, double monitor, double[] trace) {
+    /**
+     * The record as stored in {@code epochs.json} and the checkpoints.
+     *
+     * @return the values by name (snake case), a missing monitor as null, in a fixed order
+     */
     public Map<String, Object> toMap() {
       Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("epoch", epoch);
@@ -76,6 +84,13 @@ public final class Pretraining {
       return m;
     }
 
+    /**
+     * A record from {@link #toMap()}, as read back from JSON (null numbers read as NaN, a missing
+     * trace as empty).
+     *
+     * @param m the stored values
+     * @return the record
+     */
     public static EpochLog fromMap(Map<?, ?> m) {
       List<?> t = m.get("trace") instanceof List<?> l ? l : List.of();
       double[] trace = new double[t.size()];
@@ -93,12 +108,20 @@ public final class Pretraining {
   /**
    * The outcome: the trained encoder (the caller closes it) and the epochs' records (those of earlier
    * sessions included when resumed).
+   *
+   * @param encoder the trained encoder, with its head
+   * @param epochs  one record per epoch
    */
   public record Trained(Encoder encoder, List<EpochLog> epochs) {}
 
   private Pretraining() {}
 
-  /** A freshly initialised encoder of {@code c}'s shape (the random-initialisation baseline). */
+  /**
+   * A freshly initialised encoder of {@code c}'s shape (the random-initialisation baseline).
+   *
+   * @param c the settings: shape, head, seed and threads
+   * @return the encoder, initialised from {@code c}'s seed; the caller closes it
+   */
   public static Encoder initial(PretrainingConfig c) {
     DjlEnvironment.start(c.threads());
     Engine.getInstance().setRandomSeed((int) c.seed());
@@ -114,6 +137,15 @@ public final class Pretraining {
   /**
    * Trains on {@code data}; with a run directory, checkpoints every epoch and, when the directory
    * holds checkpoints, resumes after the latest.
+   *
+   * @param c        the settings
+   * @param data     the training images (the first {@link PretrainingConfig#images()} of them, or
+   *                 all)
+   * @param run      the run directory, or null to train without checkpoints
+   * @param listener hears of progress, or null
+   * @return the encoder and the epochs' records
+   * @throws IllegalArgumentException when the batch is larger than the training images
+   * @throws IllegalStateException    when a step's loss is not finite
    */
   public static Trained train(PretrainingConfig c, FashionMnist.Split data, RunDirectory run, Training.Listener<EpochLog> listener) {
     return train(c, data, run, listener, null);
@@ -123,6 +155,16 @@ public final class Pretraining {
    * As {@link #train(PretrainingConfig, FashionMnist.Split, RunDirectory, Training.Listener)}, scoring the
    * encoder with {@code monitor} after every epoch (for example kNN accuracy on held-out images);
    * the score is kept in the epoch's record and its checkpoint.
+   *
+   * @param c        the settings
+   * @param data     the training images (the first {@link PretrainingConfig#images()} of them, or
+   *                 all)
+   * @param run      the run directory, or null to train without checkpoints
+   * @param listener hears of progress, or null
+   * @param monitor  scores the encoder after every epoch, or null
+   * @return the encoder and the epochs' records
+   * @throws IllegalArgumentException when the batch is larger than the training images
+   * @throws IllegalStateException    when a step's loss is not finite
    */
   public static Trained train(PretrainingConfig c, FashionMnist.Split data, RunDirectory run, Training.Listener<EpochLog> listener,
       ToDoubleFunction<Encoder> monitor) {
@@ -140,8 +182,13 @@ public final class Pretraining {
    * momentum update and enqueue) on fixed random views, without augmentation: the number to set
    * beside the same model's step in another framework.
    *
+   * @param c       the settings (method, shape, batch, view size, seed)
+   * @param warmup  untimed steps first, at least 0
+   * @param steps   steps per timed run, at least 1
+   * @param repeats timed runs, at least 1
    * @return images per second of each of {@code repeats} runs of {@code steps} steps, after
    *         {@code warmup} untimed steps
+   * @throws IllegalArgumentException when a count is out of range
    */
   public static double[] stepThroughput(PretrainingConfig c, int warmup, int steps, int repeats) {
     if (warmup < 0 || steps < 1 || repeats < 1) {
@@ -380,7 +427,10 @@ public final class Pretraining {
   /**
    * The encoder of a run's latest checkpoint (with its settings and epoch records), for evaluation.
    *
+   * @param run the run directory
+   * @return the encoder and the epochs' records; the caller closes the encoder
    * @throws IllegalArgumentException when the run has no checkpoint or is not an image recipe's
+   * @throws UncheckedIOException     when the checkpoint cannot be read
    */
   public static Trained load(RunDirectory run) {
     PretrainingConfig c = PretrainingConfig.fromMap(run.config());

@@ -54,7 +54,13 @@ public final class Analogy {
 
   private Analogy() {}
 
-  /** {@link #evaluate(WordVectors, Path, int, boolean, int)} with restrict 30000, case-insensitive, one thread. */
+  /**
+   * {@link #evaluate(WordVectors, Path, int, boolean, int)} with restrict 30000, case-insensitive, one thread.
+   *
+   * @param vectors the word vectors, candidates in file order
+   * @param questions the question file (UTF-8, the Google analogy test set format)
+   * @return the per-section and total counts
+   */
   public static AnalogyResult evaluate(WordVectors vectors, Path questions) {
     return evaluate(vectors, questions, DEFAULT_RESTRICT, true, 1);
   }
@@ -62,11 +68,14 @@ public final class Analogy {
   /**
    * Evaluates the questions in {@code questions}.
    *
+   * @param vectors the word vectors, candidates in file order
+   * @param questions the question file (UTF-8, the Google analogy test set format)
    * @param restrict the candidate words are the first {@code restrict} (all, if there are fewer)
    * @param caseInsensitive compare upper-cased words (gensim's default) or exact words
    * @param threads worker threads, at least 1
    * @throws IllegalArgumentException for a malformed question file (naming file and line), or
    *     {@code restrict} or {@code threads} below 1
+   * @return the per-section and total counts
    * @throws UncheckedIOException if the file cannot be read
    */
   public static AnalogyResult evaluate(WordVectors vectors, Path questions, int restrict, boolean caseInsensitive,

@@ -19,6 +19,15 @@ import java.util.Map;
  */
 public record AnalogyResult(List<Section> sections, int correct, int seen, int skipped, double accuracy) {
 
+  /**
+   * Copies the section list.
+   *
+   * @param sections per-section counts, file order (copied)
+   * @param correct questions answered correctly, all sections
+   * @param seen questions evaluated (correct + incorrect), all sections
+   * @param skipped questions with a word outside the candidate words, all sections
+   * @param accuracy {@code correct / seen}, or 0 when {@code seen == 0}
+   */
   public AnalogyResult {
     sections = List.copyOf(sections);
   }
@@ -36,7 +45,11 @@ public record AnalogyResult(List<Section> sections, int correct, int seen, int s
     return new AnalogyResult(sections, correct, seen, skipped, seen == 0 ? 0.0 : (double) correct / seen);
   }
 
-  /** Questions answered wrongly, all sections. */
+  /**
+   * Questions answered wrongly, all sections.
+   *
+   * @return {@code seen - correct}
+   */
   public int incorrect() {
     return seen - correct;
   }
@@ -44,6 +57,8 @@ public record AnalogyResult(List<Section> sections, int correct, int seen, int s
   /**
    * {@code {"accuracy", "correct", "incorrect", "seen", "skipped", "sections": [{"name",
    * "accuracy", "correct", "incorrect", "seen", "skipped"}, ...]}} (a JSON object).
+   *
+   * @return the result as a map in that key order, for a JSON writer
    */
   public Map<String, Object> toJson() {
     Map<String, Object> o = new java.util.LinkedHashMap<>();
@@ -70,17 +85,29 @@ public record AnalogyResult(List<Section> sections, int correct, int seen, int s
    */
   public record Section(String name, int correct, int incorrect, int skipped) {
 
-    /** {@code correct + incorrect}. */
+    /**
+     * Questions evaluated in this section.
+     *
+     * @return {@code correct + incorrect}
+     */
     public int seen() {
       return correct + incorrect;
     }
 
-    /** {@code correct / seen()}, or 0 when nothing was seen (as gensim reports it). */
+    /**
+     * The section's accuracy, as gensim reports it.
+     *
+     * @return {@code correct / seen()}, or 0 when nothing was seen
+     */
     public double accuracy() {
       return seen() == 0 ? 0.0 : (double) correct / seen();
     }
 
-    /** {@code {"name", "accuracy", "correct", "incorrect", "seen", "skipped"}} (a JSON object). */
+    /**
+     * {@code {"name", "accuracy", "correct", "incorrect", "seen", "skipped"}} (a JSON object).
+     *
+     * @return the section as a map in that key order, for a JSON writer
+     */
     public Map<String, Object> toJson() {
       Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("name", name);

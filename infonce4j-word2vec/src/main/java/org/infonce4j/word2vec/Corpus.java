@@ -35,6 +35,8 @@ public final class Corpus {
    * The corpus at {@code path}: a file, or a directory whose regular files (searched recursively,
    * hidden ones skipped) are read in path order.
    *
+   * @param path a corpus file, or a directory of them
+   * @return the corpus, its file list fixed
    * @throws IllegalArgumentException when the path does not exist or holds no file
    * @throws UncheckedIOException     when the directory cannot be listed
    */
@@ -58,12 +60,20 @@ public final class Corpus {
     return new Corpus(path, List.copyOf(files));
   }
 
-  /** The path given to {@link #of(Path)}. */
+  /**
+   * The path given to {@link #of(Path)}.
+   *
+   * @return the file or directory
+   */
   public Path root() {
     return root;
   }
 
-  /** The files read, in order. */
+  /**
+   * The files read, in order.
+   *
+   * @return the files, an unmodifiable list
+   */
   public List<Path> files() {
     return files;
   }

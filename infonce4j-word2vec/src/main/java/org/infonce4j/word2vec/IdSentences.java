@@ -18,6 +18,11 @@ public final class IdSentences implements SentenceSource {
     this.tokens = tokens;
   }
 
+  /**
+   * An empty builder.
+   *
+   * @return a builder with no sentences
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -62,6 +67,12 @@ public final class IdSentences implements SentenceSource {
     /**
      * Adds the words of one sentence that {@code vocab} knows, cut into pieces of at most
      * {@code maxSentence} words.
+     *
+     * @param words the sentence's words, in order
+     * @param vocab the vocabulary that gives the ids; unknown words are dropped
+     * @param maxSentence the longest piece, in words
+     * @return this builder
+     * @throws IllegalStateException when the shard would exceed {@code Integer.MAX_VALUE - 8} ids
      */
     public Builder add(Iterable<String> words, Vocabulary vocab, int maxSentence) {
       int inSentence = 0;
@@ -93,6 +104,11 @@ public final class IdSentences implements SentenceSource {
       ids[length++] = v;
     }
 
+    /**
+     * The sentences added so far.
+     *
+     * @return the shard, a copy of the builder's ids
+     */
     public IdSentences build() {
       return new IdSentences(Arrays.copyOf(ids, length), length, tokens);
     }

@@ -18,7 +18,11 @@ public final class Neighbors {
   private final WordVectors vectors;
   private final UnitIndex index;
 
-  /** Neighbours among all words. */
+  /**
+   * Neighbours among all words.
+   *
+   * @param vectors the word vectors searched (not copied; their unit-length copy is)
+   */
   public Neighbors(WordVectors vectors) {
     this(vectors, vectors.size());
   }
@@ -27,6 +31,8 @@ public final class Neighbors {
    * Neighbours among the first {@code restrict} words (all of them if there are fewer), like
    * gensim's {@code restrict_vocab}.
    *
+   * @param vectors the word vectors searched (not copied; their unit-length copy is)
+   * @param restrict how many of the first words are candidates, at least 1
    * @throws IllegalArgumentException if {@code restrict < 1}
    */
   public Neighbors(WordVectors vectors, int restrict) {
@@ -40,6 +46,9 @@ public final class Neighbors {
   /**
    * The {@code k} words most similar to {@code word}, excluding itself.
    *
+   * @param word the query word
+   * @param k how many neighbours to return, at least 0
+   * @return at most {@code k} neighbours, best first
    * @throws IllegalArgumentException if the word has no vector or {@code k < 0}
    */
   public List<Neighbor> nearest(String word, int k) {
@@ -52,6 +61,10 @@ public final class Neighbors {
    * {@code positive = [king, woman]}, {@code negative = [man]} the analogy query), excluding the
    * query words.
    *
+   * @param positive words added to the query
+   * @param negative words subtracted from the query
+   * @param k how many neighbours to return, at least 0
+   * @return at most {@code k} neighbours, best first
    * @throws IllegalArgumentException if a word has no vector, no word is given, the combination is
    *     the zero vector, or {@code k < 0}
    */
@@ -77,6 +90,10 @@ public final class Neighbors {
    * The {@code k} words most similar to {@code vector} ({@code dim} floats, not modified),
    * excluding the words in {@code exclude} (those without a vector are ignored).
    *
+   * @param vector the query, {@link WordVectors#dim()} floats
+   * @param k how many neighbours to return, at least 0
+   * @param exclude words never returned
+   * @return at most {@code k} neighbours, best first
    * @throws IllegalArgumentException if the vector has the wrong length, is zero or not finite, or
    *     {@code k < 0}
    */

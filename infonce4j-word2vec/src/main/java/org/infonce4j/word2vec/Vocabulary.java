@@ -34,8 +34,15 @@ public final class Vocabulary {
    * Counts the corpus and keeps the words seen at least {@code minCount} times, at most
    * {@code maxSize} of them (0: no limit), most frequent first.
    *
+   * @param corpus the corpus, read once
+   * @param minCount the fewest occurrences a kept word has, at least 1
+   * @param maxSize the most words kept, or 0 for no limit
+   * @return the vocabulary
    * @throws IllegalArgumentException for an empty corpus, invalid UTF-8 (naming the file, line and
-   *                                  byte) or when no word reaches {@code minCount}
+   *                                  byte), a token longer than 64 KiB, when no word reaches
+   *                                  {@code minCount}, or for {@code minCount < 1} or
+   *                                  {@code maxSize < 0}
+   * @throws java.io.UncheckedIOException when a file of the corpus cannot be read
    */
   public static Vocabulary build(Corpus corpus, int minCount, int maxSize) {
     if (minCount < 1) {
@@ -99,6 +106,12 @@ public final class Vocabulary {
   /**
    * A vocabulary counted elsewhere (for example by a distributed job): {@code words[i]} occurs
    * {@code counts[i]} times. Words must be distinct, counts positive; the order is kept as given.
+   *
+   * @param words the words, id order
+   * @param counts their counts, as many as there are words
+   * @return the vocabulary
+   * @throws IllegalArgumentException when the lengths differ, a word appears twice or a count is
+   *     below 1
    */
   public static Vocabulary of(String[] words, long[] counts) {
     if (words.length != counts.length) {
@@ -122,7 +135,11 @@ public final class Vocabulary {
     return new Vocabulary(table);
   }
 
-  /** Every word's count, id order (a copy). */
+  /**
+   * Every word's count, id order (a copy).
+   *
+   * @return {@link #size()} counts
+   */
   public long[] counts() {
     long[] c = new long[words.length];
     for (int i = 0; i < c.length; i++) {
@@ -131,27 +148,50 @@ public final class Vocabulary {
     return c;
   }
 
-  /** Number of words. */
+  /**
+   * Number of words.
+   *
+   * @return the vocabulary size
+   */
   public int size() {
     return words.length;
   }
 
-  /** The word with id {@code i} (0 is the most frequent). */
+  /**
+   * The word with id {@code i} (0 is the most frequent).
+   *
+   * @param i an id in [0, {@link #size()})
+   * @return the word
+   */
   public String word(int i) {
     return words[i];
   }
 
-  /** How often word {@code i} occurs in the corpus. */
+  /**
+   * How often word {@code i} occurs in the corpus.
+   *
+   * @param i an id in [0, {@link #size()})
+   * @return the word's count
+   */
   public long count(int i) {
     return table.count(i);
   }
 
-  /** The corpus tokens that are vocabulary words. */
+  /**
+   * The corpus tokens that are vocabulary words.
+   *
+   * @return the sum of the counts
+   */
   public long totalCount() {
     return total;
   }
 
-  /** The id of {@code word}, or -1. */
+  /**
+   * The id of {@code word}, or -1.
+   *
+   * @param word the word looked up
+   * @return its id, or -1 when it is not in the vocabulary
+   */
   public int index(String word) {
     byte[] b = word.getBytes(StandardCharsets.UTF_8);
     return table.find(b, 0, b.length);
@@ -162,7 +202,11 @@ public final class Vocabulary {
     return table.find(b, start, len);
   }
 
-  /** All words, id order. */
+  /**
+   * All words, id order.
+   *
+   * @return the words (a copy)
+   */
   public String[] words() {
     return words.clone();
   }

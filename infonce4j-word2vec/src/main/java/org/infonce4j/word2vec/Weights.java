@@ -24,7 +24,12 @@ public final class Weights {
     this.contexts = contexts;
   }
 
-  /** The padded row stride for {@code dim}. */
+  /**
+   * The padded row stride for {@code dim}.
+   *
+   * @param dim the vector dimension
+   * @return {@code dim} rounded up to a multiple of {@link Kernels#PAD}, in floats
+   */
   public static int stride(int dim) {
     return (dim + Kernels.PAD - 1) / Kernels.PAD * Kernels.PAD;
   }
@@ -32,6 +37,12 @@ public final class Weights {
   /**
    * word2vec's initialisation: word vectors uniform in {@code [-0.5, 0.5) / dim} from its random
    * generator seeded with {@code seed}, context vectors zero.
+   *
+   * @param vocabSize the number of words V
+   * @param dim the vector dimension
+   * @param seed the generator's seed
+   * @return new weights
+   * @throws ArithmeticException when {@code V x stride} overflows an int
    */
   public static Weights initial(int vocabSize, int dim, long seed) {
     int ld = stride(dim);
@@ -46,7 +57,16 @@ public final class Weights {
     return new Weights(vocabSize, dim, w, new float[Math.multiplyExact(vocabSize, ld)]);
   }
 
-  /** Wraps padded arrays (for example received from another process); they are not copied. */
+  /**
+   * Wraps padded arrays (for example received from another process); they are not copied.
+   *
+   * @param vocabSize the number of words V
+   * @param dim the vector dimension
+   * @param words the word vectors, {@code V x stride(dim)}
+   * @param contexts the context vectors, {@code V x stride(dim)}
+   * @return weights backed by the two arrays
+   * @throws IllegalArgumentException when an array does not hold {@code V x stride(dim)} floats
+   */
   public static Weights of(int vocabSize, int dim, float[] words, float[] contexts) {
     long size = (long) vocabSize * stride(dim);
     if (words.length != size || contexts.length != size) {
@@ -56,35 +76,65 @@ public final class Weights {
     return new Weights(vocabSize, dim, words, contexts);
   }
 
+  /**
+   * The number of words.
+   *
+   * @return V, the number of rows of each matrix
+   */
   public int vocabSize() {
     return vocabSize;
   }
 
+  /**
+   * The vector dimension, without padding.
+   *
+   * @return the dimension
+   */
   public int dim() {
     return dim;
   }
 
-  /** Row stride of both arrays. */
+  /**
+   * Row stride of both arrays.
+   *
+   * @return the stride, in floats
+   */
   public int stride() {
     return ld;
   }
 
-  /** The word vectors, padded rows ({@code V x stride}); live, not a copy. */
+  /**
+   * The word vectors, padded rows ({@code V x stride}); live, not a copy.
+   *
+   * @return the word (input) vectors
+   */
   public float[] words() {
     return words;
   }
 
-  /** The context vectors, padded rows ({@code V x stride}); live, not a copy. */
+  /**
+   * The context vectors, padded rows ({@code V x stride}); live, not a copy.
+   *
+   * @return the context (output) vectors
+   */
   public float[] contexts() {
     return contexts;
   }
 
-  /** A deep copy. */
+  /**
+   * A deep copy.
+   *
+   * @return new weights with copies of both arrays
+   */
   public Weights copy() {
     return new Weights(vocabSize, dim, words.clone(), contexts.clone());
   }
 
-  /** The word vectors without padding as a {@code V x dim} matrix (a copy). */
+  /**
+   * The word vectors without padding as a {@code V x dim} matrix (a copy).
+   *
+   * @return the word vectors
+   */
   public Matrix wordMatrix() {
     float[] out = new float[vocabSize * dim]; // V x dim
     for (int v = 0; v < vocabSize; v++) {
@@ -93,7 +143,11 @@ public final class Weights {
     return new Matrix(vocabSize, dim, out);
   }
 
-  /** True when every value is finite. */
+  /**
+   * True when every value is finite.
+   *
+   * @return false when a word or context value is NaN or infinite
+   */
   public boolean finite() {
     for (float x : words) {
       if (!Float.isFinite(x)) {

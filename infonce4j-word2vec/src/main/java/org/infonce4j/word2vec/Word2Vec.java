@@ -68,7 +68,18 @@ public final class Word2Vec {
    * learning rate follows the whole run's schedule, {@code workBefore} words into {@code totalWork}.
    * {@code config.threads()} hogwild workers share the shard.
    *
+   * @param config the run's settings
    * @param counts the run's vocabulary counts (id order), for subsampling and the noise distribution
+   * @param shard the shard's sentences
+   * @param weights the matrices to update in place, sized for {@code counts} and {@code config.dim()}
+   * @param passes passes over the shard
+   * @param workBefore words the whole run trained before this call (by earlier rounds)
+   * @param totalWork words the whole run will train: the learning rate decays over it
+   * @return the words processed and the mean loss
+   * @throws IllegalArgumentException when the vocabulary has no more words than
+   *     {@code config.negative()}, or the weights do not match it
+   * @throws IllegalStateException when training diverges (a non-finite word vector) or is
+   *     interrupted
    */
   public static ShardResult trainShard(Word2VecConfig config, long[] counts, SentenceSource shard, Weights weights, int passes,
       long workBefore, long totalWork) {
@@ -78,7 +89,15 @@ public final class Word2Vec {
     return new ShardResult(trainer.wordsDone(), trainer.meanLoss());
   }
 
-  /** Trains with the temporary encoded corpus in the system's temporary directory. */
+  /**
+   * Trains with the temporary encoded corpus in the system's temporary directory.
+   *
+   * @param corpus the text to train on
+   * @param config the settings
+   * @param progress receives progress, or null
+   * @return the vectors, vocabulary and timings
+   * @see #train(Corpus, Word2VecConfig, Progress, Path)
+   */
   public static Result train(Corpus corpus, Word2VecConfig config, Progress progress) {
     return train(corpus, config, progress, Path.of(System.getProperty("java.io.tmpdir")));
   }
@@ -86,8 +105,16 @@ public final class Word2Vec {
   /**
    * Trains on {@code corpus}; the encoded corpus is written to (and removed from) {@code workDir}.
    *
+   * @param corpus the text to train on
+   * @param config the settings
+   * @param progress receives progress, or null
+   * @param workDir the directory for the temporary encoded corpus
+   * @return the vectors, vocabulary and timings
    * @throws IllegalArgumentException for an empty corpus, invalid UTF-8, or a vocabulary too small
    *                                  for the negatives
+   * @throws IllegalStateException    when training diverges (a non-finite word vector)
+   * @throws java.io.UncheckedIOException when the corpus cannot be read or the encoded corpus
+   *                                  written
    */
   public static Result train(Corpus corpus, Word2VecConfig config, Progress progress, Path workDir) {
     long t0 = System.nanoTime();

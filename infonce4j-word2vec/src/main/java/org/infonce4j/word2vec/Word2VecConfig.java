@@ -20,11 +20,12 @@ import java.util.Locale;
  * @param epochs          passes over the corpus, at least 1 (default 5)
  * @param alpha           starting learning rate, decaying linearly to {@code alpha * 1e-4}
  * @param threads         hogwild workers, at least 1 (default: processors)
- * @param seed            seed of every random choice; worker w uses {@code seed + w}
+ * @param seed            seed of every random choice; worker w uses {@code seed + w} (default 1)
  * @param nsExponent      negatives are drawn from unigram counts to this power (default 0.75)
  * @param sharedNegatives draw the K negatives once per centre word and use them for every context
  *                        word of its window (fewer draws, rows stay in cache); default false
- * @param maxSentence     longer sentences are cut into pieces of this many words (default 10000)
+ * @param maxSentence     longer sentences are cut into pieces of this many words, at least 1
+ *                        (default 10000)
  */
 public record Word2VecConfig(
     Model model,
@@ -45,10 +46,18 @@ public record Word2VecConfig(
 
   /** Skip-gram predicts the context from a word; CBOW the word from its context's mean. */
   public enum Model {
+    /** Skip-gram: each word predicts the words of its window. */
     SKIPGRAM,
+    /** Continuous bag of words: the mean of the window's words predicts the word. */
     CBOW;
 
-    /** Parses "skipgram" / "cbow" (any case). */
+    /**
+     * Parses "skipgram" (or "skip-gram", "sg") / "cbow" (any case).
+     *
+     * @param s the name
+     * @return the model
+     * @throws IllegalArgumentException for any other name
+     */
     public static Model parse(String s) {
       return switch (s.toLowerCase(Locale.ROOT)) {
         case "skipgram", "skip-gram", "sg" -> SKIPGRAM;
@@ -65,7 +74,13 @@ public record Word2VecConfig(
     /** InfoNCE: pick the true target among it and K sampled words (soft-max cross-entropy). */
     INFONCE;
 
-    /** Parses "sgns" / "infonce" (any case). */
+    /**
+     * Parses "sgns" (or "ns") / "infonce" (any case).
+     *
+     * @param s the name
+     * @return the objective
+     * @throws IllegalArgumentException for any other name
+     */
     public static Objective parse(String s) {
       return switch (s.toLowerCase(Locale.ROOT)) {
         case "sgns", "ns" -> SGNS;
@@ -75,6 +90,26 @@ public record Word2VecConfig(
     }
   }
 
+  /**
+   * Validates the settings.
+   *
+   * @param model           skip-gram or CBOW, not null
+   * @param objective       SGNS or InfoNCE, not null
+   * @param dim             vector size, at least 1
+   * @param window          largest context distance, at least 1
+   * @param negative        sampled words per pair, at least 1
+   * @param sample          subsampling threshold, finite and at least 0
+   * @param minCount        fewest occurrences of a kept word, at least 1
+   * @param maxVocab        most words kept, 0 for no limit
+   * @param epochs          passes over the corpus, at least 1
+   * @param alpha           starting learning rate, finite and positive
+   * @param threads         hogwild workers, at least 1
+   * @param seed            seed of every random choice
+   * @param nsExponent      power of the unigram counts for the negatives, finite
+   * @param sharedNegatives whether a centre word's negatives serve its whole window
+   * @param maxSentence     longest sentence piece, in words, at least 1
+   * @throws IllegalArgumentException when a check fails, naming the setting
+   */
   public Word2VecConfig {
     if (model == null || objective == null) {
       throw new IllegalArgumentException("model and objective must be given");
@@ -106,87 +141,200 @@ public record Word2VecConfig(
     }
   }
 
-  /** The defaults for {@code model}. */
+  /**
+   * The defaults for {@code model}: alpha 0.05 for CBOW, 0.025 for skip-gram; threads the available
+   * processors; seed 1.
+   *
+   * @param model skip-gram or CBOW
+   * @return the default settings
+   */
   public static Word2VecConfig defaults(Model model) {
     return new Word2VecConfig(model, Objective.SGNS, 100, 5, 5, 1e-3, 5, 0, 5, model == Model.CBOW ? 0.05 : 0.025,
         Runtime.getRuntime().availableProcessors(), 1, 0.75, false, 10_000);
   }
 
-  /** Skip-gram defaults. */
+  /**
+   * Skip-gram defaults.
+   *
+   * @return {@code defaults(Model.SKIPGRAM)}
+   */
   public static Word2VecConfig defaults() {
     return defaults(Model.SKIPGRAM);
   }
 
+  /**
+   * A copy with another {@link #model()}.
+   *
+   * @param m skip-gram or CBOW (alpha is kept as it is)
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withModel(Model m) {
     return new Word2VecConfig(m, objective, dim, window, negative, sample, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #objective()}.
+   *
+   * @param o SGNS or InfoNCE
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withObjective(Objective o) {
     return new Word2VecConfig(model, o, dim, window, negative, sample, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #dim()}.
+   *
+   * @param v the vector size, at least 1
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withDim(int v) {
     return new Word2VecConfig(model, objective, v, window, negative, sample, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #window()}.
+   *
+   * @param v the largest context distance, at least 1
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withWindow(int v) {
     return new Word2VecConfig(model, objective, dim, v, negative, sample, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #negative()}.
+   *
+   * @param v sampled words per pair, at least 1
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withNegative(int v) {
     return new Word2VecConfig(model, objective, dim, window, v, sample, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #sample()}.
+   *
+   * @param v the subsampling threshold, finite and at least 0
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withSample(double v) {
     return new Word2VecConfig(model, objective, dim, window, negative, v, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #minCount()}.
+   *
+   * @param v the fewest occurrences of a kept word, at least 1
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withMinCount(int v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, v, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #maxVocab()}.
+   *
+   * @param v the most words kept, 0 for no limit
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withMaxVocab(int v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, v, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #epochs()}.
+   *
+   * @param v passes over the corpus, at least 1
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withEpochs(int v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, maxVocab, v, alpha, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #alpha()}.
+   *
+   * @param v the starting learning rate, finite and positive
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withAlpha(double v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, maxVocab, epochs, v, threads, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #threads()}.
+   *
+   * @param v hogwild workers, at least 1
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withThreads(int v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, maxVocab, epochs, alpha, v, seed, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #seed()}.
+   *
+   * @param v the seed of every random choice
+   * @return the new settings
+   */
   public Word2VecConfig withSeed(long v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, maxVocab, epochs, alpha, threads, v, nsExponent,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #nsExponent()}.
+   *
+   * @param v the power of the unigram counts, finite
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withNsExponent(double v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, maxVocab, epochs, alpha, threads, seed, v,
         sharedNegatives, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #sharedNegatives()}.
+   *
+   * @param v whether a centre word's negatives serve its whole window
+   * @return the new settings
+   */
   public Word2VecConfig withSharedNegatives(boolean v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         v, maxSentence);
   }
 
+  /**
+   * A copy with another {@link #maxSentence()}.
+   *
+   * @param v the longest sentence piece, in words, at least 1
+   * @return the new settings
+   * @throws IllegalArgumentException when the value is out of range
+   */
   public Word2VecConfig withMaxSentence(int v) {
     return new Word2VecConfig(model, objective, dim, window, negative, sample, minCount, maxVocab, epochs, alpha, threads, seed, nsExponent,
         sharedNegatives, v);

@@ -32,7 +32,13 @@ public final class WordSimilarity {
 
   private WordSimilarity() {}
 
-  /** {@link #evaluate(WordVectors, Path, int, boolean)} with restrict 300000, case-insensitive. */
+  /**
+   * {@link #evaluate(WordVectors, Path, int, boolean)} with restrict 300000, case-insensitive.
+   *
+   * @param vectors the word vectors, candidates in file order
+   * @param pairs the pair file (UTF-8, {@code word1 TAB word2 TAB score} lines)
+   * @return the correlations and pair counts
+   */
   public static WordSimilarityResult evaluate(WordVectors vectors, Path pairs) {
     return evaluate(vectors, pairs, DEFAULT_RESTRICT, true);
   }
@@ -40,6 +46,11 @@ public final class WordSimilarity {
   /**
    * Evaluates the pairs in {@code pairs}.
    *
+   * @param vectors the word vectors, candidates in file order
+   * @param pairs the pair file (UTF-8, {@code word1 TAB word2 TAB score} lines)
+   * @param restrict the candidate words are the first {@code restrict} (all, if there are fewer)
+   * @param caseInsensitive compare upper-cased words (gensim's default) or exact words
+   * @return the correlations and pair counts
    * @throws IllegalArgumentException for a malformed line (naming file and line), when no pair has
    *     both words among the candidates, or {@code restrict < 1}
    * @throws UncheckedIOException if the file cannot be read
@@ -83,12 +94,26 @@ public final class WordSimilarity {
     return new WordSimilarityResult(spearman(human, model), pearson(human, model), n, skipped);
   }
 
-  /** Spearman's rank correlation: Pearson's correlation of the average ranks. */
+  /**
+   * Spearman's rank correlation: Pearson's correlation of the average ranks.
+   *
+   * @param x the first values
+   * @param y the second values, as many
+   * @return the correlation in [-1, 1]; NaN when either side is constant, the lengths differ or
+   *     there are no values
+   */
   public static double spearman(double[] x, double[] y) {
     return pearson(ranks(x), ranks(y));
   }
 
-  /** Pearson's correlation coefficient; NaN when either side is constant or the lengths differ. */
+  /**
+   * Pearson's correlation coefficient; NaN when either side is constant or the lengths differ.
+   *
+   * @param x the first values
+   * @param y the second values, as many
+   * @return the correlation in [-1, 1]; NaN when either side is constant, the lengths differ or
+   *     there are no values
+   */
   public static double pearson(double[] x, double[] y) {
     if (x.length != y.length || x.length == 0) {
       return Double.NaN;

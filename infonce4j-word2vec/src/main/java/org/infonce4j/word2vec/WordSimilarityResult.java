@@ -14,7 +14,11 @@ import java.util.Map;
  */
 public record WordSimilarityResult(double spearman, double pearson, int pairs, int skipped) {
 
-  /** {@code {"spearman", "pearson", "pairs", "skipped"}} (a JSON object) (NaN is written as null). */
+  /**
+   * {@code {"spearman", "pearson", "pairs", "skipped"}} (a JSON object) (NaN is written as null).
+   *
+   * @return the result as a map in that key order, for a JSON writer
+   */
   public Map<String, Object> toJson() {
     Map<String, Object> o = new java.util.LinkedHashMap<>();
     o.put("spearman", spearman);

@@ -27,7 +27,9 @@ public final class WordVectors {
   /**
    * Pairs {@code words[i]} with row {@code i} of {@code vectors}.
    *
-   * @throws IllegalArgumentException if a word is null, a word occurs twice (the message names it
+   * @param words the words, unique (copied)
+   * @param vectors their vectors, one row per word (not copied)
+   * @throws IllegalArgumentException if {@code vectors} is null, a word is null, a word occurs twice (the message names it
    *     and both indices), or the number of words differs from the number of rows
    */
   public WordVectors(String[] words, Matrix vectors) {
@@ -62,33 +64,60 @@ public final class WordVectors {
     this.index = map;
   }
 
-  /** The number of words (rows). */
+  /**
+   * The number of words (rows).
+   *
+   * @return V
+   */
   public int size() {
     return words.length;
   }
 
-  /** The vector length (columns). */
+  /**
+   * The vector length (columns).
+   *
+   * @return the dimension
+   */
   public int dim() {
     return vectors.cols();
   }
 
-  /** The words in file order: an unmodifiable view, not a copy. */
+  /**
+   * The words in file order: an unmodifiable view, not a copy.
+   *
+   * @return the words
+   */
   public List<String> words() {
     return Collections.unmodifiableList(Arrays.asList(words));
   }
 
-  /** Word {@code i}. */
+  /**
+   * Word {@code i}.
+   *
+   * @param i a row in [0, {@link #size()})
+   * @return the word
+   */
   public String word(int i) {
     return words[i];
   }
 
-  /** The index of {@code word}, or -1 when it has no vector. Exact, case-sensitive. */
+  /**
+   * The index of {@code word}, or -1 when it has no vector. Exact, case-sensitive.
+   *
+   * @param word the word looked up
+   * @return its row, or -1
+   */
   public int index(String word) {
     Integer i = index.get(word);
     return i == null ? -1 : i;
   }
 
-  /** Whether {@code word} has a vector. */
+  /**
+   * Whether {@code word} has a vector.
+   *
+   * @param word the word looked up (exact, case-sensitive)
+   * @return true when it is one of the words
+   */
   public boolean contains(String word) {
     return index.containsKey(word);
   }
@@ -96,6 +125,8 @@ public final class WordVectors {
   /**
    * A copy of the vector of {@code word}.
    *
+   * @param word the word looked up (exact, case-sensitive)
+   * @return its {@link #dim()} values
    * @throws IllegalArgumentException if the word has no vector
    */
   public float[] vector(String word) {
@@ -106,12 +137,21 @@ public final class WordVectors {
     return vectors.row(i);
   }
 
-  /** A copy of row {@code i}. */
+  /**
+   * A copy of row {@code i}.
+   *
+   * @param i a row in [0, {@link #size()})
+   * @return its {@link #dim()} values
+   */
   public float[] vector(int i) {
     return vectors.row(i);
   }
 
-  /** The vectors, {@code size() x dim()}, row {@code i} for word {@code i}; not a copy: do not modify. */
+  /**
+   * The vectors, {@code size() x dim()}, row {@code i} for word {@code i}; not a copy: do not modify.
+   *
+   * @return the matrix given to the constructor
+   */
   public Matrix vectors() {
     return vectors;
   }

@@ -59,6 +59,8 @@ public final class WordVectorsFormat {
    * for dimension 2 or more. Use {@link #read(Path, boolean)} to force a format. When detection
    * chose binary although the first line was printable, error messages say why it was not text.
    *
+   * @param file the file to read
+   * @return the words and vectors, in file order
    * @throws IllegalArgumentException for a malformed file (see the class comment)
    * @throws UncheckedIOException if the file cannot be read
    */
@@ -69,6 +71,9 @@ public final class WordVectorsFormat {
   /**
    * Reads a file in the given format ({@code binary} true: binary, false: text).
    *
+   * @param file the file to read
+   * @param binary true for the binary format, false for text
+   * @return the words and vectors, in file order
    * @throws IllegalArgumentException for a malformed file (see the class comment)
    * @throws UncheckedIOException if the file cannot be read
    */
@@ -93,9 +98,13 @@ public final class WordVectorsFormat {
    * name in the same directory, then renamed over {@code file}; on failure the temporary file
    * is removed and a file already under that name is left as it was.
    *
+   * @param file the file to write (replaced if it exists)
+   * @param vectors the words and vectors, written in their order
+   * @param binary true for the binary format, false for text
    * @throws IllegalArgumentException before anything is written if a word is empty, contains a
    *     space, tab, line break, carriage return, vertical tab or form feed, or an unpaired surrogate
    *     (such a word could not be read back)
+   * @throws UncheckedIOException if the file cannot be written
    */
   public static void write(Path file, WordVectors vectors, boolean binary) {
     Objects.requireNonNull(file, "file");

@@ -69,7 +69,10 @@ public final class RunDirectory {
   /**
    * Starts a run in {@code dir}, or continues the one there when {@code resume}.
    *
+   * @param dir    the run's directory, created when missing
    * @param config the recipe's settings, recipe name included; compared with the stored ones on resume
+   * @param resume whether to continue the run in {@code dir}
+   * @return the run; its provenance is written ({@code provenance-resume.json} on resume)
    * @throws IllegalArgumentException when {@code dir} holds a run and {@code resume} is false, when it
    *     holds none and {@code resume} is true, when it is a non-empty folder that is not a run (its
    *     files would be overwritten), or when the settings differ
@@ -108,7 +111,11 @@ public final class RunDirectory {
     return run;
   }
 
-  /** Opens an existing run (for evaluation). */
+  /**
+   * {@return the existing run in {@code dir}, opened for evaluation}
+   * @param dir the run's directory
+   * @throws IllegalArgumentException when {@code dir} holds no valid {@code config.json}
+   */
   public static RunDirectory open(Path dir) {
     Path cfg = dir.resolve("config.json");
     if (!Files.isRegularFile(cfg)) {
@@ -117,32 +124,49 @@ public final class RunDirectory {
     return new RunDirectory(dir, toMap(tree(read(cfg), cfg), cfg));
   }
 
+  /** {@return the run's directory} */
   public Path dir() {
     return dir;
   }
 
-  /** The run's settings as stored. */
+  /** {@return the run's settings as stored} */
   public Map<String, Object> config() {
     return config;
   }
 
-  /** {@code dir/name}. */
+  /**
+   * {@return {@code dir/name}}
+   * @param name a file name, or a path relative to the run directory
+   */
   public Path file(String name) {
     return dir.resolve(name);
   }
 
-  /** Writes {@code dir/name} as pretty JSON, atomically. */
+  /**
+   * Writes {@code dir/name} as pretty JSON, atomically.
+   * @param name  the file's name in the run directory
+   * @param value what {@link #write(Object)} accepts
+   * @throws UncheckedIOException naming the file when it cannot be written
+   */
   public void writeJson(String name, Object value) {
     AtomicFile.writeString(file(name), write(value) + "\n");
   }
 
-  /** Reads {@code dir/name} as a JSON object. */
+  /**
+   * {@return {@code dir/name} read as a JSON object}
+   * @param name the file's name in the run directory
+   * @throws IllegalArgumentException naming the file when it is not a JSON object
+   */
   public Map<String, Object> readJson(String name) {
     Path p = file(name);
     return toMap(tree(read(p), p), p);
   }
 
-  /** Reads {@code dir/name} as JSON of any shape (lists, maps, numbers, strings). */
+  /**
+   * {@return {@code dir/name} read as JSON of any shape (lists, maps, numbers, strings)}
+   * @param name the file's name in the run directory
+   * @throws IllegalArgumentException naming the file when it is not JSON
+   */
   public Object readJsonValue(String name) {
     Path p = file(name);
     try {
@@ -155,12 +179,21 @@ public final class RunDirectory {
   /** Writes the content of a checkpoint after its header. */
   @FunctionalInterface
   public interface Payload {
+    /**
+     * Writes the recipe's state.
+     * @param out the checkpoint, after its header
+     * @throws IOException when writing fails
+     */
     void write(DataOutputStream out) throws IOException;
   }
 
   /**
    * Writes the checkpoint of {@code unit} atomically (header, {@code meta}, the payload, checksum),
    * then drops all but the newest {@link #KEEP}.
+   * @param unit    the unit the checkpoint ends, 1-based
+   * @param meta    the settings and records, as JSON-ready values
+   * @param payload writes the recipe's state
+   * @throws UncheckedIOException naming the file when a checkpoint cannot be written or deleted
    */
   public void writeCheckpoint(int unit, Map<String, Object> meta, Payload payload) {
     byte[] metaBytes = write(meta).getBytes(StandardCharsets.UTF_8);
@@ -200,7 +233,10 @@ public final class RunDirectory {
    */
   public record Checkpoint(Path file, int unit, Map<String, Object> meta, long offset, long length) {
 
-    /** The payload as a stream; reading past its end fails. Close it. */
+    /**
+     * {@return the payload as a stream; reading past its end fails} Close it.
+     * @throws IOException when the file cannot be opened
+     */
     public DataInputStream payload() throws IOException {
       InputStream in = Files.newInputStream(file);
       in.skipNBytes(offset);
@@ -209,8 +245,8 @@ public final class RunDirectory {
   }
 
   /**
-   * The newest intact checkpoint, if any. A newer file that fails its checksum or cannot be read is
-   * named in a warning and passed over.
+   * {@return the newest intact checkpoint, if any} A newer file that fails its checksum or cannot be
+   * read is named in a warning and passed over.
    */
   public Optional<Checkpoint> latestCheckpoint() {
     List<Integer> units = checkpointUnits();
@@ -225,12 +261,18 @@ public final class RunDirectory {
     return Optional.empty();
   }
 
-  /** The newest intact checkpoint, or an error naming the run. */
+  /**
+   * {@return the newest intact checkpoint}
+   * @throws IllegalArgumentException naming the run when it has none
+   */
   public Checkpoint requireCheckpoint() {
     return latestCheckpoint().orElseThrow(() -> new IllegalArgumentException(dir + ": the run has no intact checkpoint yet"));
   }
 
-  /** The path of {@code unit}'s checkpoint. */
+  /**
+   * {@return the path of {@code unit}'s checkpoint}
+   * @param unit the unit, 1-based
+   */
   public Path checkpointPath(int unit) {
     return dir.resolve("checkpoints").resolve(String.format("epoch-%04d.ckpt", unit));
   }
@@ -315,8 +357,10 @@ public final class RunDirectory {
   }
 
   /**
-   * {@code value} (maps, lists, numbers, strings, booleans, double arrays) as the pretty JSON text
-   * every file of a run uses; non-finite numbers become null.
+   * {@return {@code value} (maps, lists, numbers, strings, booleans, double arrays) as the pretty
+   * JSON text every file of a run uses; non-finite numbers become null}
+   * @param value the value to write
+   * @throws IllegalArgumentException when the value cannot be written as JSON
    */
   public static String write(Object value) {
     try {
@@ -326,7 +370,11 @@ public final class RunDirectory {
     }
   }
 
-  /** {@code value} as JSON on one line (for a line of output); non-finite numbers become null. */
+  /**
+   * {@return {@code value} as JSON on one line (for a line of output); non-finite numbers become null}
+   * @param value the value to write, as for {@link #write(Object)}
+   * @throws IllegalArgumentException when the value cannot be written as JSON
+   */
   public static String writeCompact(Object value) {
     try {
       return new ObjectMapper().writeValueAsString(JSON.valueToTree(finite(value)));
@@ -336,8 +384,9 @@ public final class RunDirectory {
   }
 
   /**
-   * Parses JSON text into maps (insertion-ordered), lists, numbers, strings, booleans and nulls.
+   * {@return {@code text} parsed into maps (insertion-ordered), lists, numbers, strings, booleans and nulls}
    *
+   * @param text   the JSON text
    * @param source what the text is, for the error message (a file, "the checkpoint's state")
    * @throws IllegalArgumentException naming {@code source}, line and column when the text is not JSON
    */

@@ -33,36 +33,84 @@ public final class Training {
    */
   public interface Recipe<R> {
 
-    /** How the units are called in messages: "epoch" by default. */
+    /**
+     * How the units are called in messages: "epoch" by default.
+     *
+     * @return the unit's name, singular
+     */
     default String unitName() {
       return "epoch";
     }
 
-    /** Units to run, 1-based. */
+    /**
+     * Units to run, 1-based.
+     *
+     * @return the number of units
+     */
     int units();
 
-    /** Steps of {@code unit}. */
+    /**
+     * Steps of {@code unit}.
+     *
+     * @param unit the unit, 1-based
+     * @return its number of steps
+     */
     long steps(int unit);
 
-    /** Prepares {@code unit}: its order of the data and its random streams, from the seed and the unit alone. */
+    /**
+     * Prepares {@code unit}: its order of the data and its random streams, from the seed and the unit alone.
+     *
+     * @param unit the unit, 1-based
+     */
     void beginUnit(int unit);
 
-    /** Step {@code step} (0-based) of {@code unit}, the optimiser's update included; returns the loss. */
+    /**
+     * Step {@code step} (0-based) of {@code unit}, the optimiser's update included; returns the loss.
+     *
+     * @param unit the unit, 1-based
+     * @param step the step, 0-based
+     * @return the step's loss; a non-finite one stops the run
+     */
     double step(int unit, long step);
 
-    /** Ends {@code unit} (evaluation, if any) and returns its record. */
+    /**
+     * Ends {@code unit} (evaluation, if any) and returns its record.
+     *
+     * @param unit what the loop measured of the unit
+     * @return the unit's record
+     */
     R endUnit(Unit unit);
 
-    /** The record as JSON-ready values (for epochs.json and the checkpoint). */
+    /**
+     * The record as JSON-ready values (for epochs.json and the checkpoint).
+     *
+     * @param record a unit's record
+     * @return its values by name
+     */
     Map<String, Object> toMap(R record);
 
-    /** A record from {@link #toMap}. */
+    /**
+     * A record from {@link #toMap}.
+     *
+     * @param m the values {@link #toMap} gave, as read back from JSON
+     * @return the record
+     */
     R fromMap(Map<String, Object> m);
 
-    /** Writes the state needed to continue after the current unit: parameters, optimiser, recipe state. */
+    /**
+     * Writes the state needed to continue after the current unit: parameters, optimiser, recipe state.
+     *
+     * @param out the checkpoint's payload
+     * @throws IOException when writing fails
+     */
     void save(DataOutputStream out) throws IOException;
 
-    /** Reads what {@link #save} wrote, into the recipe's freshly built state. */
+    /**
+     * Reads what {@link #save} wrote, into the recipe's freshly built state.
+     *
+     * @param in the checkpoint's payload
+     * @throws IOException when reading fails or the payload is cut short
+     */
     void load(DataInputStream in) throws IOException;
   }
 
@@ -88,21 +136,41 @@ public final class Training {
    */
   public record Step(int unit, int units, long step, long steps, double loss, double seconds) {}
 
-  /** Hears of every step and every finished unit, on the training thread. */
+  /**
+   * Hears of every step and every finished unit, on the training thread.
+   *
+   * @param <R> the record a unit leaves
+   */
   @FunctionalInterface
   public interface Listener<R> {
+    /**
+     * After every step.
+     *
+     * @param s the step and its loss
+     */
     void step(Step s);
 
-    /** After {@code record}'s unit is checkpointed. */
+    /**
+     * After {@code record}'s unit is checkpointed.
+     *
+     * @param record the unit's record
+     */
     default void unit(R record) {}
 
-    /** Progress of a recipe's work outside its steps (sampling, indexing): {@code done} of {@code total}. */
+    /**
+     * Progress of a recipe's work outside its steps (sampling, indexing): {@code done} of {@code total}.
+     *
+     * @param what  the work, for display
+     * @param done  how much is done
+     * @param total how much there is
+     */
     default void phase(String what, long done, long total) {}
   }
 
   /**
    * The units' records (those of earlier sessions included when resumed).
    *
+   * @param <R>      the record a unit leaves
    * @param records  one a unit
    * @param resumed  the unit the run resumed after (0 when it started afresh)
    */
@@ -112,9 +180,13 @@ public final class Training {
    * Runs {@code recipe} from the start, or, when {@code run} holds a checkpoint, after the newest
    * intact one.
    *
+   * @param <R>      the record a unit leaves
+   * @param recipe   the recipe's data and state
    * @param run      the run directory, or null to train without checkpoints
    * @param listener hears of progress, or null
+   * @return every unit's record and the unit resumed after
    * @throws IllegalStateException when a step's loss is not finite
+   * @throws java.io.UncheckedIOException when a checkpoint cannot be read or written
    */
   public static <R> Result<R> run(Recipe<R> recipe, RunDirectory run, Listener<R> listener) {
     List<R> records = new ArrayList<>();
@@ -173,7 +245,15 @@ public final class Training {
     return cp.unit();
   }
 
-  /** The records a checkpoint carries, each read by {@code decode} (a recipe's {@link Recipe#fromMap}). */
+  /**
+   * The records a checkpoint carries, each read by {@code decode} (a recipe's {@link Recipe#fromMap}).
+   *
+   * @param <R>    the record a unit leaves
+   * @param decode reads one record
+   * @param cp     the checkpoint
+   * @return the records, unit order
+   * @throws IllegalArgumentException when the checkpoint has no records
+   */
   public static <R> List<R> records(java.util.function.Function<Map<String, Object>, R> decode, RunDirectory.Checkpoint cp) {
     List<R> out = new ArrayList<>();
     if (!(cp.meta().get("records") instanceof List<?> list)) {
