@@ -9,7 +9,8 @@ import java.util.Map;
  * otherwise.
  */
 public final class Provenance {
-  private Provenance() {}
+  private Provenance() {
+  }
 
   /**
    * The library version from the jar manifest, or "dev" when running from classes.

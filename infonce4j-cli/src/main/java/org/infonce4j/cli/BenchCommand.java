@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.Matrix;
 import org.infonce4j.Provenance;
 import org.infonce4j.kernels.FmaPeak;
@@ -32,10 +32,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Times forward+backward of the fast engine on random N x d anchors and M x d candidates,",
-      "reports GFLOP/s (counting 6 N M d, plus 4 N K d with a queue), the float32 FMA peak measured",
-      "now on the same threads,",
-      "their ratio, and the peak heap."
+        "Times forward+backward of the fast engine on random N x d anchors and M x d candidates,",
+        "reports GFLOP/s (counting 6 N M d, plus 4 N K d with a queue), the float32 FMA peak measured",
+        "now on the same threads,",
+        "their ratio, and the peak heap."
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -176,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("loss", loss);
     o.put("provenance", Provenance.describe());
     if (json) {
-      out.println(RunDirectory.writeCompact(o));
+      out.println(Json.writeCompact(o));
     } else {
       out.printf(Locale.ROOT, "median %.4f s: %.1f GFLOP/s (6 N M d%s = %.2f GFLOP per step)%n", median, gflops,
           queue > 0 ? " + 4 N K d" : "", flops / 1e9);

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.djl.ClipSteps;
 import org.infonce4j.djl.ClipConfig;
 import org.infonce4j.djl.DjlEnvironment;
@@ -65,7 +65,7 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
     m.put("peak_rss_mb_before_step", before / 1024.0);
     m.put("peak_rss_mb", after / 1024.0);
     m.put("gradient_values", g.gradients().length);
-    spec.commandLine().getOut().println(RunDirectory.write(m));
+    spec.commandLine().getOut().println(Json.write(m));
     spec.commandLine().getOut().flush();
     return 0;
   }

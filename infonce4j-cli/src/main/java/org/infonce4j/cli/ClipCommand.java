@@ -70,7 +70,8 @@ final class ClipCommand implements Callable<Integer> {
         description = "Colour-shape combinations kept out of training, as 'red circle' (default: red circle,green square,blue triangle,yellow cross).")
     List<String> heldOut;
 
-    @Option(names = "--partial", paramLabel = "P", description = "Share of training captions replaced by partial ones, 'a photo of a red shape' (default: 0.25).")
+    @Option(names = "--partial", paramLabel = "P",
+        description = "Share of training captions replaced by partial ones, 'a photo of a red shape' (default: 0.25).")
     Double partial;
 
     @Option(names = "--grey", paramLabel = "G",
@@ -110,7 +111,8 @@ final class ClipCommand implements Callable<Integer> {
     @Option(names = "--embed", paramLabel = "D", description = "Shared embedding size (default: 64).")
     Integer embed;
 
-    @Option(names = "--chunk", paramLabel = "C", description = "Gradient caching in chunks of C pairs: the plain step's update with one chunk's memory; 0 off (default: 0).")
+    @Option(names = "--chunk", paramLabel = "C",
+        description = "Gradient caching in chunks of C pairs: the plain step's update with one chunk's memory; 0 off (default: 0).")
     Integer chunk;
 
     @Option(names = "--loss", paramLabel = "full|core",
@@ -135,7 +137,8 @@ final class ClipCommand implements Callable<Integer> {
     ClipConfig config() {
       ClipConfig d = ClipConfig.defaults();
       return new ClipConfig(pairs == null ? null : pairs.toString(), or(scenes, d.scenes()), or(side, d.side()), or(tokens, d.tokens()),
-          or(partial, pairs == null ? d.partial() : 0.0), or(grey, pairs == null ? d.grey() : 0.0), pairs == null ? or(heldOut, d.heldOut()) : List.of(), or(epochs, d.epochs()), or(batch, d.batch()),
+          or(partial, pairs == null ? d.partial() : 0.0), or(grey, pairs == null ? d.grey() : 0.0), pairs == null ? or(heldOut, d.heldOut()) : List.of(),
+          or(epochs, d.epochs()), or(batch, d.batch()),
           or(lr, d.lr()), or(weightDecay, d.weightDecay()), or(warmup, d.warmup()), or(width, d.width()), or(hidden, d.hidden()), or(embed, d.embed()),
           or(temperature, d.temperature()), or(chunk, d.chunk()), loss == null ? d.loss() : ClipConfig.LossEngine.parse(loss), or(pool, d.pool()),
           or(zeroShot, d.zeroShot()), or(seed, d.seed()), or(threads, d.threads()));
@@ -318,11 +321,16 @@ final class ClipCommand implements Callable<Integer> {
       int held = c.heldOut().size();
       o.println(String.format(Locale.ROOT, "zero-shot on single shapes, %d images per combination; held out of training: %s", c.zeroShot(),
           held == 0 ? "none" : String.join(", ", c.heldOut())));
-      o.println(String.format(Locale.ROOT, "  %-34s %12s %12s %8s", "", "seen (" + (Scenes.Colour.values().length * Scenes.Shape.values().length - held) + ")", "held out (" + held + ")", "chance"));
-      zeroShot(o, "one prompt (\"" + Scenes.colourPrompt(Scenes.Colour.RED) + "\")", "colour", e.prompt().colourSeen(), e.prompt().colourHeldOut(), Scenes.Colour.values().length);
-      zeroShot(o, "one prompt (\"" + Scenes.shapePrompt(Scenes.Shape.CIRCLE) + "\")", "shape", e.prompt().shapeSeen(), e.prompt().shapeHeldOut(), Scenes.Shape.values().length);
-      zeroShot(o, "ensemble of " + ClipEvaluation.colourPrompts(Scenes.Colour.RED).size() + " prompts", "colour", e.ensemble().colourSeen(), e.ensemble().colourHeldOut(), Scenes.Colour.values().length);
-      zeroShot(o, "ensemble of " + ClipEvaluation.shapePrompts(Scenes.Shape.CIRCLE).size() + " prompts", "shape", e.ensemble().shapeSeen(), e.ensemble().shapeHeldOut(), Scenes.Shape.values().length);
+      o.println(String.format(Locale.ROOT, "  %-34s %12s %12s %8s", "", "seen (" + (Scenes.Colour.values().length * Scenes.Shape.values().length - held) + ")",
+          "held out (" + held + ")", "chance"));
+      zeroShot(o, "one prompt (\"" + Scenes.colourPrompt(Scenes.Colour.RED) + "\")", "colour", e.prompt().colourSeen(), e.prompt().colourHeldOut(),
+          Scenes.Colour.values().length);
+      zeroShot(o, "one prompt (\"" + Scenes.shapePrompt(Scenes.Shape.CIRCLE) + "\")", "shape", e.prompt().shapeSeen(), e.prompt().shapeHeldOut(),
+          Scenes.Shape.values().length);
+      zeroShot(o, "ensemble of " + ClipEvaluation.colourPrompts(Scenes.Colour.RED).size() + " prompts", "colour", e.ensemble().colourSeen(),
+          e.ensemble().colourHeldOut(), Scenes.Colour.values().length);
+      zeroShot(o, "ensemble of " + ClipEvaluation.shapePrompts(Scenes.Shape.CIRCLE).size() + " prompts", "shape", e.ensemble().shapeSeen(),
+          e.ensemble().shapeHeldOut(), Scenes.Shape.values().length);
       StringBuilder each = new StringBuilder("  each held-out combination, colour / shape (one prompt; ensemble):");
       for (String h : c.heldOut()) {
         String key = h.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
@@ -385,8 +393,8 @@ final class ClipCommand implements Callable<Integer> {
     }
     recall.add("ceiling t->i R@1", new double[] {x[0], x[n - 1]}, new double[] {last.ceiling()[0], last.ceiling()[0]}, 7, true);
     report.plot("recall.png", recall);
-    report.plot("loss.png", new LinePlot("Training loss (symmetric InfoNCE)", "epoch", "loss").wholeX().add("loss (chance " + String.format(Locale.ROOT, "%.2f", Math.log(c.batch())) + ")", x, loss)
-    );
+    report.plot("loss.png", new LinePlot("Training loss (symmetric InfoNCE)", "epoch", "loss").wholeX()
+        .add("loss (chance " + String.format(Locale.ROOT, "%.2f", Math.log(c.batch())) + ")", x, loss));
     List<Double> sx = new ArrayList<>();
     List<Double> sy = new ArrayList<>();
     int steps = epochs.get(0).scaleTrace().length;
@@ -397,10 +405,10 @@ final class ClipCommand implements Callable<Integer> {
       }
     }
     report.plot("temperature.png", new LinePlot("Learned temperature (1 / logit scale; floor 0.01)", "epoch", "temperature").wholeX()
-        .add("temperature", sx.stream().mapToDouble(Double::doubleValue).toArray(), sy.stream().mapToDouble(Double::doubleValue).toArray())
-    );
+        .add("temperature", sx.stream().mapToDouble(Double::doubleValue).toArray(), sy.stream().mapToDouble(Double::doubleValue).toArray()));
     if (!Double.isNaN(zs[0][n - 1])) {
-      report.plot("zero_shot.png", new LinePlot("Zero-shot accuracy on single shapes (prompt ensembles)", "epoch", "accuracy").wholeX().add("colour, seen combinations", x, zs[0], 0, false)
+      report.plot("zero_shot.png", new LinePlot("Zero-shot accuracy on single shapes (prompt ensembles)", "epoch", "accuracy").wholeX()
+          .add("colour, seen combinations", x, zs[0], 0, false)
           .add("colour, held-out combinations", x, zs[1], 0, true).add("shape, seen combinations", x, zs[2], 1, false)
           .add("shape, held-out combinations", x, zs[3], 1, true)
           .add("colour chance", new double[] {x[0], x[n - 1]}, new double[] {1.0 / Scenes.Colour.values().length, 1.0 / Scenes.Colour.values().length}, 7, true)

@@ -80,7 +80,8 @@ final class DpoCommand implements Callable<Integer> {
     PreferenceConfig d = PreferenceConfig.defaults();
     PreferenceConfig c = new PreferenceConfig(or(length, d.length()), d.hidden(), or(sftSteps, d.sftSteps()), d.sftBatch(), d.sftLr(),
         or(prompts, d.prompts()), d.samples(), or(rejected, d.rejected()), objective == null ? d.objective() : PreferenceLoss.Objective.parse(objective),
-        or(beta, d.beta()), or(nll, d.nll()), or(steps, d.dpoSteps()), or(batch, d.dpoBatch()), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(), or(seed, d.seed()),
+        or(beta, d.beta()), or(nll, d.nll()), or(steps, d.dpoSteps()), or(batch, d.dpoBatch()), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(),
+        or(seed, d.seed()),
         or(threads, d.threads()));
     DjlEnvironment.start(c.threads());
     RunDirectory run = runOptions.start("dpo", c.toMap(), err);
@@ -169,7 +170,8 @@ final class DpoCommand implements Callable<Integer> {
     report.plot("win_rate.png", win).plot("training.png", kl).plot("loss.png", loss);
     double[] sx = new double[r.sftLoss().length];
     for (int i = 0; i < sx.length; i++) sx[i] = i + 1;
-    if (sx.length > 0) report.plot("sft.png", new LinePlot("Supervised fine-tuning of the reference", "step", "loss per answer token").add("loss", sx, r.sftLoss()));
+    if (sx.length > 0)
+      report.plot("sft.png", new LinePlot("Supervised fine-tuning of the reference", "step", "loss per answer token").add("loss", sx, r.sftLoss()));
     report.write("metrics.json", o);
   }
 }

@@ -44,7 +44,8 @@ final class ImageRecipe {
     @Option(names = "--batch", paramLabel = "N", description = "Images per step (default: 256).")
     Integer batch;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "InfoNCE temperature (default: 0.2; the SimCLR paper used 0.5 with its much longer training).")
+    @Option(names = "--temperature", paramLabel = "T",
+        description = "InfoNCE temperature (default: 0.2; the SimCLR paper used 0.5 with its much longer training).")
     Double temperature;
 
     @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: see --optimizer).")
@@ -127,8 +128,10 @@ final class ImageRecipe {
         }
       }
       boolean same = kind == d.optimizer();
-      return new PretrainingConfig(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()), or(lr, same ? d.lr() : PretrainingConfig.defaultLr(kind)),
-          or(momentum, d.momentum()), or(weightDecay, same ? d.weightDecay() : PretrainingConfig.defaultWeightDecay(kind)), kind, or(warmup, d.warmupEpochs()), or(width, d.width()),
+      return new PretrainingConfig(method, or(epochs, d.epochs()), or(batch, d.batch()), or(temperature, d.temperature()),
+          or(lr, same ? d.lr() : PretrainingConfig.defaultLr(kind)),
+          or(momentum, d.momentum()), or(weightDecay, same ? d.weightDecay() : PretrainingConfig.defaultWeightDecay(kind)), kind, or(warmup, d.warmupEpochs()),
+          or(width, d.width()),
           or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
           or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()),
           or(stemStride, d.stemStride()), or(viewSize, d.viewSize()));

@@ -26,15 +26,18 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 final class LinePlot {
   private static final Color[] PALETTE = {
-    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b),
-    new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
+      new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b),
+      new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
   };
   static final int WIDTH = 900;
   static final int HEIGHT = 600;
 
-  private enum Style { SOLID, DASHED, CIRCLES, DIAMONDS }
+  private enum Style {
+    SOLID, DASHED, CIRCLES, DIAMONDS
+  }
 
-  private record Series(String name, double[] x, double[] y, int color, Style style) {}
+  private record Series(String name, double[] x, double[] y, int color, Style style) {
+  }
 
   private final String title;
   private final String xLabel;

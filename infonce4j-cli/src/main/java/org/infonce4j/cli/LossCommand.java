@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.BitMatrix;
 import org.infonce4j.Matrix;
 import org.infonce4j.Provenance;
@@ -28,8 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Computes the InfoNCE loss of anchors against candidates (or SimCLR views) read from .npy files",
-      "and prints one JSON object: loss, mi_lower_bound, temperature_grad and the diagnostics."
+        "Computes the InfoNCE loss of anchors against candidates (or SimCLR views) read from .npy files",
+        "and prints one JSON object: loss, mi_lower_bound, temperature_grad and the diagnostics."
     })
 final class LossCommand implements Callable<Integer> {
 
@@ -113,7 +113,7 @@ final class LossCommand implements Callable<Integer> {
     out.put("threads", t);
     out.put("seconds", seconds);
     out.put("provenance", Provenance.describe());
-    spec.commandLine().getOut().println(RunDirectory.write(out));
+    spec.commandLine().getOut().println(Json.write(out));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -14,9 +14,9 @@ import picocli.CommandLine.IVersionProvider;
     versionProvider = Main.Version.class,
     description = "Contrastive learning on the JVM, built on the InfoNCE loss.",
     subcommands = {SimclrCommand.class, MocoCommand.class, EvalCommand.class, LossCommand.class, BenchCommand.class, StepBenchCommand.class,
-      MiCommand.class, TemperatureCommand.class, DpoCommand.class, ClipCommand.class, ClipCacheBenchCommand.class,
-      Word2VecCommand.class,
-      CommandLine.HelpCommand.class})
+        MiCommand.class, TemperatureCommand.class, DpoCommand.class, ClipCommand.class, ClipCacheBenchCommand.class,
+        Word2VecCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** DJL's informational lines (thread counts, engine loading) are noise on the command line; ours say what matters. */

@@ -13,6 +13,7 @@ import org.infonce4j.djl.MiStaircase;
 import org.infonce4j.io.Npy;
 import org.infonce4j.io.NpyArray;
 import org.infonce4j.mi.MiEstimator;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.djl.train.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,7 +95,7 @@ final class MiCommand implements Callable<Integer> {
         throw new IllegalArgumentException(scores + ": " + ex.getMessage(), ex);
       }
     }
-    o.println(RunDirectory.write(m));
+    o.println(Json.write(m));
     o.flush();
     return 0;
   }
@@ -121,7 +122,8 @@ final class MiCommand implements Callable<Integer> {
           lr != null ? lr : d.lr(), d.hidden(), d.embedding(), seed != null ? seed : d.seed(), threads != null ? threads : d.threads());
       Path sub = dir.resolve("batch-" + b);
       boolean started = java.nio.file.Files.isRegularFile(sub.resolve("config.json"));
-      if (started && !runOptions.resume) throw new IllegalArgumentException(sub + " already holds a run; pass --resume to continue it, or choose another --out");
+      if (started && !runOptions.resume)
+        throw new IllegalArgumentException(sub + " already holds a run; pass --resume to continue it, or choose another --out");
       RunDirectory run = RunOptions.startOrContinue(sub, "mi batch " + b, c.toMap(), err);
       ProgressBar bar = new ProgressBar(err, "steps", 500);
       long[] last = {Long.MAX_VALUE};

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.infonce4j.Provenance;
-import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.io.AtomicFile;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -54,7 +54,7 @@ final class Report {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(dir + ": cannot create: " + e.getMessage(), e);
     }
-    AtomicFile.writeString(file, RunDirectory.write(metrics) + "\n");
+    AtomicFile.writeString(file, Json.write(metrics) + "\n");
     files.add(0, file);
     out.println("report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
     out.flush();

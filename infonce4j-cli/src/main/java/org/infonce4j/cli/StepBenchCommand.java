@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.Provenance;
 import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.Pretraining;
@@ -86,7 +86,7 @@ final class StepBenchCommand implements Callable<Integer> {
       o.put("images_per_second", median);
       o.put("images_per_second_all", rates);
       o.put("provenance", Provenance.describe());
-      out.println(RunDirectory.writeCompact(o));
+      out.println(Json.writeCompact(o));
     } else {
       out.printf(Locale.ROOT, "%s step, batch %d, width %d, %s: %.1f images/s (median of %s)%n", recipe, batch, width,
           DjlEnvironment.description(), median, Arrays.toString(Arrays.stream(rates).map(v -> Math.round(v * 10) / 10.0).toArray()));

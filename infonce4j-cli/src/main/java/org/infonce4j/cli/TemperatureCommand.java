@@ -112,8 +112,7 @@ final class TemperatureCommand implements Callable<Integer> {
         .logX()
         .add("entropy of negatives' weights / log(#negatives)", x, ent)
         .add("share of the negatives' gradient on the hardest " + rows.get(0).hardest(), x, hard)
-        .add("hardest-" + rows.get(0).hardest() + " share under uniform weights", x, flat, 1, true)
-    );
+        .add("hardest-" + rows.get(0).hardest() + " share under uniform weights", x, flat, 1, true));
     if (sweep) {
       m.put("simclr_sweep", simclrSweep(ts, dir, report));
     }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.Provenance;
 import org.infonce4j.spark.DistributedConfig;
 import org.infonce4j.spark.SparkRuntime;
@@ -34,10 +34,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "word2vec with negative sampling (and its InfoNCE form): train, then evaluate the vectors.",
     subcommands = {
-      Word2VecCommand.Train.class,
-      Word2VecCommand.AnalogyCommand.class,
-      Word2VecCommand.Similarity.class,
-      Word2VecCommand.NeighborsCommand.class
+        Word2VecCommand.Train.class,
+        Word2VecCommand.AnalogyCommand.class,
+        Word2VecCommand.Similarity.class,
+        Word2VecCommand.NeighborsCommand.class
     })
 final class Word2VecCommand implements Runnable {
 
@@ -189,7 +189,7 @@ final class Word2VecCommand implements Runnable {
       o.put("settings", settings);
       o.put("vector_ops", r.implementation());
       o.put("provenance", Provenance.describe());
-      spec.commandLine().getOut().println(RunDirectory.write(o));
+      spec.commandLine().getOut().println(Json.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -221,7 +221,7 @@ final class Word2VecCommand implements Runnable {
         }
       });
       bar.finish();
-      spec.commandLine().getOut().println(RunDirectory.write(o));
+      spec.commandLine().getOut().println(Json.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -271,7 +271,7 @@ final class Word2VecCommand implements Runnable {
       o.put("questions", questions.toString());
       o.put("restrict", restrict);
       o.putAll(r.toJson());
-      spec.commandLine().getOut().println(RunDirectory.write(o));
+      spec.commandLine().getOut().println(Json.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }
@@ -297,7 +297,7 @@ final class Word2VecCommand implements Runnable {
       o.put("vectors", vectors.toString());
       o.put("pairs_file", pairs.toString());
       o.putAll(WordSimilarity.evaluate(v, pairs).toJson());
-      spec.commandLine().getOut().println(RunDirectory.write(o));
+      spec.commandLine().getOut().println(Json.write(o));
       spec.commandLine().getOut().flush();
       return 0;
     }

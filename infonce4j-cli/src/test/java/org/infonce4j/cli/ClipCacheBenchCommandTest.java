@@ -22,8 +22,8 @@ class ClipCacheBenchCommandTest {
     Run cached = Run.of(concat(common, "--chunk", "12", "--grad-out", dir.resolve("c.npy").toString()));
     assertEquals(0, plain.code(), plain.err());
     assertEquals(0, cached.code(), cached.err());
-    Map<String, Object> mp = Json.object(plain.out());
-    Map<String, Object> mc = Json.object(cached.out());
+    Map<String, Object> mp = TestJson.object(plain.out());
+    Map<String, Object> mc = TestJson.object(cached.out());
     assertEquals("cached", mc.get("mode"));
     assertEquals(((Number) mp.get("loss")).doubleValue(), ((Number) mc.get("loss")).doubleValue(), 1e-5);
     double[] p = Npy.read(dir.resolve("p.npy")).toDoubleArray();

@@ -38,7 +38,7 @@ class ClipCommandTest {
     assertTrue(r.out().contains("text->image") && r.out().contains("ceiling t->i") && r.out().contains("chance"), r.out());
     assertTrue(r.out().contains("held out (4)"), "the four default held-out combinations: " + r.out());
     assertTrue(r.err().contains("epoch 2:"), r.err());
-    Map<String, Object> m = Json.object(Files.readString(out.resolve("metrics.json")));
+    Map<String, Object> m = TestJson.object(Files.readString(out.resolve("metrics.json")));
     assertEquals(2, ((List<?>) m.get("epochs")).size());
     Map<?, ?> fin = (Map<?, ?>) m.get("final");
     double r1 = ((Number) ((Map<?, ?>) fin.get("text_to_image")).get("recall@1")).doubleValue();
@@ -53,7 +53,7 @@ class ClipCommandTest {
     Run eval = Run.of("clip", "eval", "--run", out.toString(), "--threads", "1");
     assertEquals(0, eval.code(), eval.err());
     assertTrue(eval.out().contains("epoch 2 of 2") && eval.out().contains("text->image"), eval.out());
-    Map<String, Object> e = Json.object(Files.readString(out.resolve("eval.json")));
+    Map<String, Object> e = TestJson.object(Files.readString(out.resolve("eval.json")));
     assertEquals(((Map<?, ?>) fin.get("text_to_image")).get("recall@1"), ((Map<?, ?>) ((Map<?, ?>) e.get("eval")).get("text_to_image")).get("recall@1"),
         "eval reproduces the last epoch's recall");
 
@@ -97,7 +97,8 @@ class ClipCommandTest {
     assertEquals(0, search.code(), search.err());
     assertTrue(search.out().contains("of 40 held-out images"), search.out());
 
-    Run mixed = Run.of(args(new String[] {"clip", "train"}, "--pairs", data.resolve("pairs.tsv").toString(), "--grey", "0.2", "--out", dir.resolve("mixed").toString()));
+    Run mixed = Run
+        .of(args(new String[] {"clip", "train"}, "--pairs", data.resolve("pairs.tsv").toString(), "--grey", "0.2", "--out", dir.resolve("mixed").toString()));
     assertEquals(1, mixed.code());
     assertTrue(mixed.err().contains("not to --pairs"), mixed.err());
 

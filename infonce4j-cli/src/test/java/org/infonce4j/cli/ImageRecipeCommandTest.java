@@ -98,7 +98,7 @@ class ImageRecipeCommandTest {
     for (String name : new String[] {"simclr (2 ep)", "raw pixels", "random init", "supervised (2 ep)"}) {
       assertTrue(r.out().contains(name), "table row " + name + ": " + r.out());
     }
-    Map<String, Object> m = Json.object(Files.readString(out.resolve("metrics.json")));
+    Map<String, Object> m = TestJson.object(Files.readString(out.resolve("metrics.json")));
     // The report says what ran: the command line as typed and the versions, so a number is traceable.
     assertEquals("infonce4j " + String.join(" ", argv), m.get("command"));
     assertTrue(((Map<String, Object>) m.get("provenance")).containsKey("commit"), m.toString());
@@ -124,7 +124,7 @@ class ImageRecipeCommandTest {
     // Evaluation of the stored run reproduces the trained encoder's scores (same checkpoint, same data).
     Run e = run("eval", "--run", out.toString(), "--data", data.toString(), "--threads", "1");
     assertEquals(0, e.code(), e.err());
-    List<Object> again = (List<Object>) Json.parse(Files.readString(out.resolve("eval.json")));
+    List<Object> again = (List<Object>) TestJson.parse(Files.readString(out.resolve("eval.json")));
     assertEquals(((Map<String, Object>) rows.get(0)).get("knn_accuracy"), ((Map<String, Object>) again.get(0)).get("knn_accuracy"));
 
     // Starting over in the same directory is refused; --resume with other settings is refused.
@@ -144,7 +144,7 @@ class ImageRecipeCommandTest {
     Run r = run(args(new String[] {"moco", "--data", data.toString(), "--out", out.toString(), "--epochs", "1", "--sweep-queue", "16,50",
         "--no-monitor"}));
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> m = Json.object(Files.readString(out.resolve("sweep.json")));
+    Map<String, Object> m = TestJson.object(Files.readString(out.resolve("sweep.json")));
     List<Object> points = (List<Object>) m.get("points");
     assertEquals(2, points.size());
     assertEquals(50, ((Number) ((Map<String, Object>) points.get(1)).get("queue")).intValue());
@@ -175,7 +175,7 @@ class ImageRecipeCommandTest {
       Run r = run("bench-step", "--recipe", recipe, "--batch", "8", "--width", "4", "--threads", "1", "--warmup", "1", "--steps", "2",
           "--repeats", "2", "--json");
       assertEquals(0, r.code(), r.err());
-      Map<String, Object> m = Json.object(r.out().trim());
+      Map<String, Object> m = TestJson.object(r.out().trim());
       assertEquals(recipe, m.get("recipe"));
       assertTrue(((Number) m.get("images_per_second")).doubleValue() > 0, r.out());
       assertEquals(2, ((List<?>) m.get("images_per_second_all")).size());

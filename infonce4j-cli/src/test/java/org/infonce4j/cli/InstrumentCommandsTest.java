@@ -29,7 +29,7 @@ class InstrumentCommandsTest {
     assertTrue(r.out().contains("true MI"), r.out());
     Path run = out.resolve("batch-16");
     assertTrue(Files.size(run.resolve("staircase.png")) > 1000);
-    Map<String, Object> m = Json.object(Files.readString(run.resolve("metrics.json")));
+    Map<String, Object> m = TestJson.object(Files.readString(run.resolve("metrics.json")));
     List<?> estimators = (List<?>) m.get("estimators");
     assertEquals(2, estimators.size());
     double maxNce = ((Number) ((Map<?, ?>) estimators.get(0)).get("max_estimate")).doubleValue();
@@ -54,7 +54,7 @@ class InstrumentCommandsTest {
     Npy.write(file, new Matrix(n, n, f));
     Run r = Run.of("mi", "--scores", file.toString());
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> m = Json.object(r.out());
+    Map<String, Object> m = TestJson.object(r.out());
     double[] d = new double[n * n];
     for (int k = 0; k < d.length; k++) d[k] = f[k];
     assertEquals(MiEstimator.INFONCE.value(d, n), ((Number) m.get("infonce")).doubleValue(), 1e-12);
@@ -71,7 +71,7 @@ class InstrumentCommandsTest {
     Run r = Run.of("temperature", "--pairs", "300", "--clusters", "6", "--dim", "16", "--taus", "0.05,0.2,1", "--hardest", "5", "--out",
         out.toString());
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> m = Json.object(Files.readString(out.resolve("temperature.json")));
+    Map<String, Object> m = TestJson.object(Files.readString(out.resolve("temperature.json")));
     List<?> rows = (List<?>) m.get("rows");
     assertEquals(3, rows.size());
     double cold = ((Number) ((Map<?, ?>) rows.get(0)).get("hardest_share")).doubleValue();
@@ -93,7 +93,7 @@ class InstrumentCommandsTest {
         "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("win rate"), r.out());
-    Map<String, Object> m = Json.object(Files.readString(out.resolve("metrics.json")));
+    Map<String, Object> m = TestJson.object(Files.readString(out.resolve("metrics.json")));
     List<?> runs = (List<?>) m.get("runs");
     assertEquals(2, runs.size());
     for (String png : new String[] {"win_rate.png", "training.png", "sft.png", "loss.png"}) assertTrue(Files.size(out.resolve(png)) > 1000, png);

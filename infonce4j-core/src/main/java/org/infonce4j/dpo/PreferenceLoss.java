@@ -66,9 +66,11 @@ public final class PreferenceLoss {
    *                       rejected one
    * @param margin         mean over prompts of the chosen reward minus the mean rejected reward
    */
-  public record Result(double loss, double[] policyGradient, double[] rewards, double accuracy, double margin) {}
+  public record Result(double loss, double[] policyGradient, double[] rewards, double accuracy, double margin) {
+  }
 
-  private PreferenceLoss() {}
+  private PreferenceLoss() {
+  }
 
   /**
    * The loss, its gradient and the reward statistics of a batch of n prompts.

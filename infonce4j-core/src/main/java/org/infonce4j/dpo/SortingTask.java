@@ -86,7 +86,7 @@ public record SortingTask(int length) {
     }
     int[][] out = new int[count][];
     Set<Long> seen = new HashSet<>(exclude);
-    for (int i = 0; i < count; ) {
+    for (int i = 0; i < count;) {
       int[] p = prompt(random);
       if (seen.add(key(p))) out[i++] = p;
     }

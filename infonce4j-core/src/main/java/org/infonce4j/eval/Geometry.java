@@ -10,7 +10,8 @@ import org.infonce4j.Matrix;
  */
 public final class Geometry {
 
-  private Geometry() {}
+  private Geometry() {
+  }
 
   /**
    * Mean squared distance between row i of {@code a} and row i of {@code b}, both normalised.

@@ -28,9 +28,11 @@ public final class Knn {
    * @param correct  test examples classified right
    * @param total    test examples
    */
-  public record Result(double accuracy, int correct, int total) {}
+  public record Result(double accuracy, int correct, int total) {
+  }
 
-  private Knn() {}
+  private Knn() {
+  }
 
   /**
    * Classifies every row of {@code test} by its neighbours among the rows of {@code train}.
@@ -120,8 +122,7 @@ public final class Knn {
         TopK top = best[q];
         int off = q * UnitIndex.TILE;
         float threshold = top.threshold();
-        for (int j = index.kernels().nextAbove(scores[0], off, 0, n, threshold); j >= 0;
-            j = index.kernels().nextAbove(scores[0], off, j + 1, n, threshold)) {
+        for (int j = index.kernels().nextAbove(scores[0], off, 0, n, threshold); j >= 0; j = index.kernels().nextAbove(scores[0], off, j + 1, n, threshold)) {
           top.offer(t * UnitIndex.TILE + j, scores[0][off + j]);
           threshold = top.threshold();
         }

@@ -10,7 +10,8 @@ final class Lbfgs {
 
   private static final int MEMORY = 10;
 
-  private Lbfgs() {}
+  private Lbfgs() {
+  }
 
   /** Minimises {@code f} from {@code x} (updated in place); returns the iterations run. */
   static int minimize(Function f, double[] x, int maxIterations, double gradientTolerance) {

@@ -28,9 +28,11 @@ public final class LinearProbe {
    * @param iterations    L-BFGS iterations run
    * @param loss          the final training objective
    */
-  public record Result(double trainAccuracy, double testAccuracy, int iterations, double loss) {}
+  public record Result(double trainAccuracy, double testAccuracy, int iterations, double loss) {
+  }
 
-  private LinearProbe() {}
+  private LinearProbe() {
+  }
 
   /**
    * Fits on ({@code train}, {@code trainLabels}) and scores on both splits.

@@ -47,7 +47,8 @@ public final class AtomicFile {
     void write(FileChannel channel) throws IOException;
   }
 
-  private AtomicFile() {}
+  private AtomicFile() {
+  }
 
   /**
    * Writes {@code target} atomically through a channel.

@@ -59,7 +59,8 @@ public final class Idx {
     }
   }
 
-  private Idx() {}
+  private Idx() {
+  }
 
   /**
    * Reads an unsigned-byte IDX file.

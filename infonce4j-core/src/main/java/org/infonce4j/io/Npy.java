@@ -40,11 +40,11 @@ public final class Npy {
   private static final String MASKS = "bool, uint8 or int8";
   private static final String ANY = "bool, int8/16/32/64, uint8/16/32/64, float32 or float64";
   private static final Set<String> FLOAT_TYPES = Set.of("float32", "float64");
-  private static final Set<String> INTEGER_TYPES =
-      Set.of("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64");
+  private static final Set<String> INTEGER_TYPES = Set.of("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64");
   private static final Set<String> MASK_TYPES = Set.of("bool", "uint8", "int8");
 
-  private Npy() {}
+  private Npy() {
+  }
 
   // ---------------------------------------------------------------- reading
 
@@ -97,7 +97,7 @@ public final class Npy {
       int first = 0; // file position of the next element
       int i = 0;
       int j = 0; // (i, j): matrix position of the next element when the file is in Fortran order
-      for (ByteBuffer b; (b = in.next()) != null; ) {
+      for (ByteBuffer b; (b = in.next()) != null;) {
         int n = b.remaining() / h.itemSize();
         float[] dst = fortran ? chunk : data;
         int off = fortran ? 0 : first;
@@ -145,7 +145,7 @@ public final class Npy {
       long mask = size == 8 ? -1L : (1L << (8 * size)) - 1; // keeps the low bytes of an unsigned value
       int[] out = new int[(int) h.size()]; // out: n
       int first = 0;
-      for (ByteBuffer b; (b = in.next()) != null; ) {
+      for (ByteBuffer b; (b = in.next()) != null;) {
         int n = b.remaining() / size;
         if (size == 4 && !unsigned) {
           b.asIntBuffer().get(out, first, n);
@@ -194,7 +194,7 @@ public final class Npy {
       boolean fortran = h.fortranOrder();
       int i = 0;
       int j = 0; // (i, j): mask position of the next file element
-      for (ByteBuffer b; (b = in.next()) != null; ) {
+      for (ByteBuffer b; (b = in.next()) != null;) {
         int n = b.remaining();
         for (int k = 0; k < n; k++) {
           byte v = b.get(k);
@@ -236,7 +236,7 @@ public final class Npy {
       NpyHeader h = in.header;
       requireArraySize(file, h);
       ByteBuffer all = ByteBuffer.allocate((int) h.dataBytes()).order(h.byteOrder()); // all: size x itemSize bytes
-      for (ByteBuffer b; (b = in.next()) != null; ) {
+      for (ByteBuffer b; (b = in.next()) != null;) {
         all.put(b);
       }
       all.flip();
@@ -372,7 +372,7 @@ public final class Npy {
         ? " (" + f.getFile() + ")" : "";
     String why = e instanceof NoSuchFileException ? "no such file or directory" + other
         : e instanceof AccessDeniedException ? "permission denied" + other
-        : e.getClass().getSimpleName() + ": " + e.getMessage();
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
     return new UncheckedIOException(file + ": " + action + ": " + why, e);
   }
 }

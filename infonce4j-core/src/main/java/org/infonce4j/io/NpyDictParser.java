@@ -15,7 +15,8 @@ import java.util.Map;
  */
 final class NpyDictParser {
   /** A Python tuple in the header. */
-  record Tuple(List<Object> items) {}
+  record Tuple(List<Object> items) {
+  }
 
   /** Python's None. */
   static final Object NONE = new Object();

@@ -29,10 +29,12 @@ import java.util.Set;
 final class NpyHeaderParser {
   private static final int MAX_HEADER = 1 << 20;
 
-  private NpyHeaderParser() {}
+  private NpyHeaderParser() {
+  }
 
   /** The format version, and where the header text lies: {@code length} bytes from {@code start}. */
-  private record Preamble(int major, int minor, int start, long length) {}
+  private record Preamble(int major, int minor, int start, long length) {
+  }
 
   /**
    * Parses and checks the header of {@code file}, open as {@code channel}, including that the file

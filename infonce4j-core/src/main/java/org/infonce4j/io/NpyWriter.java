@@ -24,7 +24,8 @@ import java.util.Objects;
 final class NpyWriter {
   private static final int ALIGN = 64;
 
-  private NpyWriter() {}
+  private NpyWriter() {
+  }
 
   /** Fills {@code buf} (position 0, little-endian) with elements {@code first .. first + n - 1}. */
   @FunctionalInterface

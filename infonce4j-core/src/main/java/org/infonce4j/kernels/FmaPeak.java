@@ -19,11 +19,13 @@ public final class FmaPeak {
    * @param lanes    float lanes per FMA (1 for the scalar loop)
    * @param seconds  wall time of the measured run
    */
-  public record Result(double gflops, int threads, int lanes, double seconds) {}
+  public record Result(double gflops, int threads, int lanes, double seconds) {
+  }
 
   private static final int CHUNK = 100_000;
 
-  private FmaPeak() {}
+  private FmaPeak() {
+  }
 
   /**
    * Measures for about {@code seconds} (after a short warm-up) on {@code threads} threads.

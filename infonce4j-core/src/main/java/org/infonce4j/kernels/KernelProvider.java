@@ -24,7 +24,8 @@ public final class KernelProvider {
   private static volatile Kernels selected;
   private static volatile String reason;
 
-  private KernelProvider() {}
+  private KernelProvider() {
+  }
 
   /**
    * The kernels chosen for this JVM (chosen, and logged, on first use).
@@ -111,15 +112,15 @@ public final class KernelProvider {
 
   private static Kernels choose(String mode) {
     switch (mode.toLowerCase(Locale.ROOT)) {
-      case "scalar":
+      case "scalar" :
         reason = PROPERTY + "=scalar";
         return scalar();
-      case "panama":
+      case "panama" :
         reason = PROPERTY + "=panama";
         return panama();
-      case "auto":
+      case "auto" :
         break;
-      default:
+      default :
         throw new IllegalArgumentException(PROPERTY + " must be auto, scalar or panama, got '" + mode + "'");
     }
     if (!vectorModuleReadable()) {

@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaPeak {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-  private PanamaPeak() {}
+  private PanamaPeak() {
+  }
 
   /**
    * Runs {@code iterations} rounds of 16 independent vector FMAs (16 chains: more than the FMA

@@ -10,7 +10,8 @@ import org.infonce4j.Matrix;
  */
 final class ReferenceEngine {
 
-  private ReferenceEngine() {}
+  private ReferenceEngine() {
+  }
 
   static LossResult compute(Problem p, boolean backward) {
     int n = p.n, m = p.m, k = p.k, d = p.d, cols = m + k;

@@ -53,9 +53,11 @@ public final class TemperatureProbe {
       int hardest,
       double positiveWeight,
       double negativeWeight,
-      double balanceError) {}
+      double balanceError) {
+  }
 
-  private TemperatureProbe() {}
+  private TemperatureProbe() {
+  }
 
   /**
    * Probes the given embeddings at each temperature.

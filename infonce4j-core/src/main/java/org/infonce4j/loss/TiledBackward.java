@@ -20,7 +20,8 @@ import org.infonce4j.kernels.Kernels;
  */
 final class TiledBackward {
 
-  private TiledBackward() {}
+  private TiledBackward() {
+  }
 
   /**
    * Runs the backward pass over row blocks of {@code rb} rows, after the forward pass {@code f}: the

@@ -62,7 +62,6 @@ public record CorrelatedGaussians(int dim, double rho) {
     }
   }
 
-
   /**
    * The optimal critic's scores for a batch: {@code f[i][j] = log p(y_j | x_i) / p(y_j)}, n x n. It is
    * the critic InfoNCE and DV are maximised by ({@code 1 + f} for NWJ): what any learned critic can at

@@ -38,7 +38,8 @@ public enum MiEstimator {
   DV;
 
   /** The value of an estimator on one batch, and its gradient. */
-  public record Estimate(double value, double[] gradient) {}
+  public record Estimate(double value, double[] gradient) {
+  }
 
   /**
    * Parses "infonce", "nwj" or "dv" (also "mine"), any case.

@@ -34,7 +34,8 @@ class NpyTest {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   // ---------------------------------------------------------------- helpers
 
@@ -474,7 +475,7 @@ class NpyTest {
     long[] v = {0, 1, 7, 100, 127};
     int[] expected = {0, 1, 7, 100, 127};
     String[] descrs = {
-      "|i1", "|u1", "<i2", ">i2", "<u2", ">u2", "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8"
+        "|i1", "|u1", "<i2", ">i2", "<u2", ">u2", "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8"
     };
     for (String descr : descrs) {
       int size = descr.charAt(2) - '0';
@@ -541,13 +542,13 @@ class NpyTest {
     Matrix expected = Matrix.of(new float[][] {{1, 2}, {3, 4}});
     byte[] data = floats(LE, 1, 2, 3, 4);
     String[] headers = {
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }",
-      "{'shape': (2, 2), 'fortran_order': False, 'descr': '<f4'}",
-      "{\"descr\":\"<f4\",\"fortran_order\":False,\"shape\":(2,2)}",
-      "{ 'fortran_order' :\tFalse ,\n 'descr' : '<f4' ,\r\n 'shape' : ( 2 , 2 , ) , }",
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 2L), }",
-      "{'descr': '=f4', 'fortran_order': False, 'shape': (2, 2), }",
-      "{'descr': 'f4', 'fortran_order': False, 'shape': (2, 2), }",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }",
+        "{'shape': (2, 2), 'fortran_order': False, 'descr': '<f4'}",
+        "{\"descr\":\"<f4\",\"fortran_order\":False,\"shape\":(2,2)}",
+        "{ 'fortran_order' :\tFalse ,\n 'descr' : '<f4' ,\r\n 'shape' : ( 2 , 2 , ) , }",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 2L), }",
+        "{'descr': '=f4', 'fortran_order': False, 'shape': (2, 2), }",
+        "{'descr': 'f4', 'fortran_order': False, 'shape': (2, 2), }",
     };
     for (String header : headers) {
       boolean nativeOrder = header.contains("=f4") || header.contains("'f4'");
@@ -653,24 +654,24 @@ class NpyTest {
   @Test
   void malformedHeaderSyntax() throws IOException {
     String[][] cases = {
-      {"['descr', '<f4']", "expected a dictionary starting with '{'"},
-      {"{'descr': '<f4' 'fortran_order': False, 'shape': (1,)}", "expected ',' or '}'"},
-      {"{'descr' '<f4', 'fortran_order': False, 'shape': (1,)}", "expected ':' after key 'descr'"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,)", "expected ',' or '}' at the end of the header"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,)} extra", "unexpected text after the dictionary"},
-      {"{'descr': '<f4', 'fortran_order': false, 'shape': (1,)}", "unknown name 'false'"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1 2)}", "expected ',' or ')'"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}", "is too large"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 'open}", "unterminated string"},
-      {"{'descr': '<f4', 3: False, 'shape': (1,)}", "dictionary keys must be strings"},
-      {"{'descr': '<f4', 'fortran_order': ", "expected a value at the end of the header"},
-      {"{'descr': '<f4', 'fortran_order': 1, 'shape': (1,)}", "'fortran_order' must be True or False, got 1"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': [1]}", "'shape' must be a tuple"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1)}", "'shape' must be a tuple"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (-1,)}", "non-negative integers, got (-1,)"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': ('1',)}", "got ('1',)"},
-      {"{'descr': 4, 'fortran_order': False, 'shape': (1,)}", "unsupported dtype 4"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': " + "(".repeat(5000), "nested more than 16 levels deep"},
+        {"['descr', '<f4']", "expected a dictionary starting with '{'"},
+        {"{'descr': '<f4' 'fortran_order': False, 'shape': (1,)}", "expected ',' or '}'"},
+        {"{'descr' '<f4', 'fortran_order': False, 'shape': (1,)}", "expected ':' after key 'descr'"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,)", "expected ',' or '}' at the end of the header"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,)} extra", "unexpected text after the dictionary"},
+        {"{'descr': '<f4', 'fortran_order': false, 'shape': (1,)}", "unknown name 'false'"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (1 2)}", "expected ',' or ')'"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}", "is too large"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 'open}", "unterminated string"},
+        {"{'descr': '<f4', 3: False, 'shape': (1,)}", "dictionary keys must be strings"},
+        {"{'descr': '<f4', 'fortran_order': ", "expected a value at the end of the header"},
+        {"{'descr': '<f4', 'fortran_order': 1, 'shape': (1,)}", "'fortran_order' must be True or False, got 1"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': [1]}", "'shape' must be a tuple"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (1)}", "'shape' must be a tuple"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (-1,)}", "non-negative integers, got (-1,)"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': ('1',)}", "got ('1',)"},
+        {"{'descr': 4, 'fortran_order': False, 'shape': (1,)}", "unsupported dtype 4"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': " + "(".repeat(5000), "nested more than 16 levels deep"},
     };
     for (String[] c : cases) {
       Path file = npy("A.npy", c[0], floats(LE, 1));

@@ -10,7 +10,8 @@ import org.infonce4j.Matrix;
 
 /** Random inputs and tolerant comparisons shared by the loss tests. */
 final class TestData {
-  private TestData() {}
+  private TestData() {
+  }
 
   static Matrix gaussian(Random rnd, int rows, int cols, double scale) {
     float[] v = new float[rows * cols]; // rows x cols

@@ -26,9 +26,11 @@ public final class CaptionedImages {
    * @param caption the caption, trimmed
    * @param pixels  the image scaled to {@code 3 x side x side} values in [0, 1], channels first
    */
-  public record Pair(Path image, String caption, float[] pixels) {}
+  public record Pair(Path image, String caption, float[] pixels) {
+  }
 
-  private CaptionedImages() {}
+  private CaptionedImages() {
+  }
 
   /**
    * Reads every pair of the file, in file order, and loads and scales its image.
@@ -45,7 +47,7 @@ public final class CaptionedImages {
     Path base = tsv.toAbsolutePath().getParent();
     try (BufferedReader in = Files.newBufferedReader(tsv, StandardCharsets.UTF_8)) {
       int lineNo = 0;
-      for (String line; (line = in.readLine()) != null; ) {
+      for (String line; (line = in.readLine()) != null;) {
         lineNo++;
         if (line.isBlank() || line.startsWith("#")) continue;
         int tab = line.indexOf('\t');

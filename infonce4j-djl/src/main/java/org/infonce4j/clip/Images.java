@@ -7,7 +7,8 @@ import java.awt.image.BufferedImage;
 /** Image helpers of the CLIP data: RGB pixels as channels-first floats, resizing. */
 public final class Images {
 
-  private Images() {}
+  private Images() {
+  }
 
   /**
    * 3 x h x w values in [0, 1], channels first (R, G, B).

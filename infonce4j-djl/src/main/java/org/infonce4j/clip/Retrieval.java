@@ -20,9 +20,11 @@ public final class Retrieval {
    * @param chance  {@code min(1, k / candidates)} for each cut-off
    * @param ceiling the best expected recall@k for each cut-off
    */
-  public record Recall(int[] ks, double[] recall, double[] chance, double[] ceiling) {}
+  public record Recall(int[] ks, double[] recall, double[] chance, double[] ceiling) {
+  }
 
-  private Retrieval() {}
+  private Retrieval() {
+  }
 
   /**
    * Recall@k of each query's own candidate among all candidates, ranked by similarity.

@@ -116,7 +116,8 @@ public final class Scenes {
    * @param colour the colour
    * @param shape  the shape
    */
-  public record Combination(Colour colour, Shape shape) {}
+  public record Combination(Colour colour, Shape shape) {
+  }
 
   /**
    * A scene and its caption.
@@ -126,7 +127,8 @@ public final class Scenes {
    * @param pixels side x side RGB in [0, 1], channels first: 3 x side x side
    * @param side    the image side, in pixels
    */
-  public record Scene(List<Item> items, String caption, float[] pixels, int side) {}
+  public record Scene(List<Item> items, String caption, float[] pixels, int side) {
+  }
 
   private final int side;
 
@@ -360,8 +362,8 @@ public final class Scenes {
   }
 
   private static final String[] PLACES = {
-    "in the top left", "at the top", "in the top right", "on the left", "in the centre", "on the right", "in the bottom left", "at the bottom",
-    "in the bottom right"
+      "in the top left", "at the top", "in the top right", "on the left", "in the centre", "on the right", "in the bottom left", "at the bottom",
+      "in the bottom right"
   };
 
   private static List<List<Item>> orders(List<Item> items) {

@@ -16,7 +16,7 @@ public final class FashionMnist {
 
   /** The class names, by label. */
   public static final String[] CLASSES = {
-    "t-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"
+      "t-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"
   };
 
   /** Image side in pixels. */

@@ -39,7 +39,8 @@ import org.infonce4j.clip.Scenes;
  * @param threads     PyTorch threads
  */
 public record ClipConfig(String pairs, int scenes, int side, int tokens, double partial, double grey, List<String> heldOut, int epochs, int batch, double lr,
-    double weightDecay, int warmup, int width, int hidden, int embed, double temperature, int chunk, LossEngine loss, int pool, int zeroShot, long seed, int threads) {
+    double weightDecay, int warmup, int width, int hidden, int embed, double temperature, int chunk, LossEngine loss, int pool, int zeroShot, long seed,
+    int threads) {
 
   /**
    * Normalises the held-out combinations (trimmed, lower case, duplicates dropped) and checks the
@@ -90,9 +91,11 @@ public record ClipConfig(String pairs, int scenes, int side, int tokens, double 
     if (chunk >= batch) throw new IllegalArgumentException("gradient-caching chunk (" + chunk + ") must be smaller than the batch (" + batch + ")");
     combinations(heldOut); // validates
     if ((long) scenes * 3 * side * side > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(scenes + " scenes of " + side + " pixels are more than one array holds (2^31 bytes); use fewer --scenes or a smaller --side");
+      throw new IllegalArgumentException(
+          scenes + " scenes of " + side + " pixels are more than one array holds (2^31 bytes); use fewer --scenes or a smaller --side");
     }
-    if ((long) pool * pool > Integer.MAX_VALUE) throw new IllegalArgumentException("pool must be at most 46340 (its similarity matrix is pool x pool), got " + pool);
+    if ((long) pool * pool > Integer.MAX_VALUE)
+      throw new IllegalArgumentException("pool must be at most 46340 (its similarity matrix is pool x pool), got " + pool);
   }
 
   private static void positive(String name, int v) {
@@ -166,11 +169,15 @@ public record ClipConfig(String pairs, int scenes, int side, int tokens, double 
     if (!"clip".equals(m.get("recipe"))) throw new IllegalArgumentException("not a CLIP run (recipe " + m.get("recipe") + ")");
     String p = (String) m.get("pairs");
     List<String> held = new ArrayList<>();
-    if (!(m.get("held_out") instanceof List<?> list)) throw new IllegalArgumentException("the run's settings have no list 'held_out' (a run of another version?)");
+    if (!(m.get("held_out") instanceof List<?> list))
+      throw new IllegalArgumentException("the run's settings have no list 'held_out' (a run of another version?)");
     for (Object o : list) held.add((String) o);
-    return new ClipConfig("scenes".equals(p) ? null : p, integer(m, "scenes"), integer(m, "side"), integer(m, "tokens"), number(m, "partial").doubleValue(), number(m, "grey").doubleValue(), held,
-        integer(m, "epochs"), integer(m, "batch"), number(m, "lr").doubleValue(), number(m, "weight_decay").doubleValue(), integer(m, "warmup"), integer(m, "width"),
-        integer(m, "hidden"), integer(m, "embed"), number(m, "temperature").doubleValue(), integer(m, "chunk"), LossEngine.parse((String) m.get("loss")), integer(m, "pool"),
+    return new ClipConfig("scenes".equals(p) ? null : p, integer(m, "scenes"), integer(m, "side"), integer(m, "tokens"), number(m, "partial").doubleValue(),
+        number(m, "grey").doubleValue(), held,
+        integer(m, "epochs"), integer(m, "batch"), number(m, "lr").doubleValue(), number(m, "weight_decay").doubleValue(), integer(m, "warmup"),
+        integer(m, "width"),
+        integer(m, "hidden"), integer(m, "embed"), number(m, "temperature").doubleValue(), integer(m, "chunk"), LossEngine.parse((String) m.get("loss")),
+        integer(m, "pool"),
         integer(m, "zero_shot"), number(m, "seed").longValue(), integer(m, "threads"));
   }
 

@@ -29,7 +29,8 @@ public final class ClipData {
   final int[] zeroShape;
   final boolean[] zeroHeldOut;
 
-  private ClipData(Tokenizer tokenizer, Pairs train, Pairs partial, Pairs colourless, Pairs pool, List<String> poolCaptions, List<Set<String>> poolDescriptions, Pairs zeroShot,
+  private ClipData(Tokenizer tokenizer, Pairs train, Pairs partial, Pairs colourless, Pairs pool, List<String> poolCaptions, List<Set<String>> poolDescriptions,
+      Pairs zeroShot,
       int[] zeroColour, int[] zeroShape, boolean[] zeroHeldOut) {
     this.tokenizer = tokenizer;
     this.train = train;
@@ -195,15 +196,17 @@ public final class ClipData {
     int[] order = Pretraining.permutation(all.size(), new SplittableRandom(c.seed()));
     int poolSize = Math.min(c.pool(), all.size() / 5);
     if (poolSize < 2 || all.size() - poolSize < c.batch()) {
-      throw new IllegalArgumentException(c.pairs() + ": " + all.size() + " pairs are too few: need a held-out pool of at least 2 (a fifth at most) and a batch of "
-          + c.batch() + " for training");
+      throw new IllegalArgumentException(
+          c.pairs() + ": " + all.size() + " pairs are too few: need a held-out pool of at least 2 (a fifth at most) and a batch of "
+              + c.batch() + " for training");
     }
     List<CaptionedImages.Pair> train = new ArrayList<>();
     List<CaptionedImages.Pair> pool = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) (i < all.size() - poolSize ? train : pool).add(all.get(order[i]));
     Tokenizer tok = saved != null ? saved : Tokenizer.build(train.stream().map(CaptionedImages.Pair::caption).toList(), 1);
     Pairs tr = saved != null ? null
-        : Pairs.of(train.stream().map(CaptionedImages.Pair::pixels).toList(), train.stream().map(CaptionedImages.Pair::caption).toList(), tok, c.side(), c.tokens());
+        : Pairs.of(train.stream().map(CaptionedImages.Pair::pixels).toList(), train.stream().map(CaptionedImages.Pair::caption).toList(), tok, c.side(),
+            c.tokens());
     List<String> poolCaptions = pool.stream().map(CaptionedImages.Pair::caption).toList();
     List<Set<String>> descriptions = poolCaptions.stream().map(Set::of).toList(); // identical captions are indistinguishable
     Pairs p = Pairs.of(pool.stream().map(CaptionedImages.Pair::pixels).toList(), poolCaptions, tok, c.side(), c.tokens());

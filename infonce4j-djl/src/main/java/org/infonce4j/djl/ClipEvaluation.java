@@ -106,7 +106,8 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
 
     static ZeroShot fromMap(Map<?, ?> m) {
       Map<String, double[]> by = new LinkedHashMap<>();
-      ((Map<?, ?>) m.get("by_combination")).forEach((k, v) -> by.put((String) k, new double[] {num(((Map<?, ?>) v).get("colour")), num(((Map<?, ?>) v).get("shape"))}));
+      ((Map<?, ?>) m.get("by_combination"))
+          .forEach((k, v) -> by.put((String) k, new double[] {num(((Map<?, ?>) v).get("colour")), num(((Map<?, ?>) v).get("shape"))}));
       return new ZeroShot(num(m.get("colour_seen")), num(m.get("colour_held_out")), num(m.get("shape_seen")), num(m.get("shape_held_out")), by);
     }
   }
@@ -248,7 +249,8 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
     for (int i = 0; i < d.zeroShot.n(); i++) {
       int h = d.zeroHeldOut[i] ? 1 : 0;
       count[h]++;
-      double[] combo = by.computeIfAbsent(Scenes.Colour.values()[d.zeroColour[i]].word() + " " + Scenes.Shape.values()[d.zeroShape[i]].word(), k -> new double[3]);
+      double[] combo = by.computeIfAbsent(Scenes.Colour.values()[d.zeroColour[i]].word() + " " + Scenes.Shape.values()[d.zeroShape[i]].word(),
+          k -> new double[3]);
       combo[2]++;
       if (argmax(z, i, cp, colours.size(), e) == d.zeroColour[i]) {
         right[h]++;
@@ -284,7 +286,8 @@ public record ClipEvaluation(Retrieval.Recall textToImage, Retrieval.Recall imag
    * @param index      the image's index in the pool
    * @param similarity its cosine similarity to the query, in [-1, 1]
    */
-  public record Hit(int index, double similarity) {}
+  public record Hit(int index, double similarity) {
+  }
 
   /**
    * The {@code top} pool images closest to {@code query}, best first.

@@ -22,7 +22,8 @@ import org.infonce4j.loss.InfoNce;
  */
 public final class ClipSteps {
 
-  private ClipSteps() {}
+  private ClipSteps() {
+  }
 
   /** The loss of a batch's embeddings and log scale. */
   interface StepLoss {
@@ -109,7 +110,8 @@ public final class ClipSteps {
    * @param gradients every trained parameter's gradient, flattened and concatenated
    * @param seconds   the step's wall time, forward and backward
    */
-  public record StepGradients(float loss, float[] gradients, double seconds) {}
+  public record StepGradients(float loss, float[] gradients, double seconds) {
+  }
 
   /**
    * One training step on {@code b} generated scenes ({@code side} pixels, captions of up to 16

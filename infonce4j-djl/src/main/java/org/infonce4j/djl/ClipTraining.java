@@ -103,7 +103,8 @@ public final class ClipTraining {
     }
   }
 
-  private ClipTraining() {}
+  private ClipTraining() {
+  }
 
   static ClipModel model(ClipConfig c, int vocabulary) {
     Engine.getInstance().setRandomSeed((int) c.seed());
@@ -125,7 +126,8 @@ public final class ClipTraining {
    */
   public static Trained train(ClipConfig c, ClipData data, RunDirectory run, Training.Listener<EpochLog> listener) {
     if (data.train == null) throw new IllegalArgumentException("the data was loaded for evaluation only");
-    if (data.train.n() < c.batch()) throw new IllegalArgumentException("the batch (" + c.batch() + ") is larger than the training pairs (" + data.train.n() + ")");
+    if (data.train.n() < c.batch())
+      throw new IllegalArgumentException("the batch (" + c.batch() + ") is larger than the training pairs (" + data.train.n() + ")");
     ClipModel model = model(c, data.tokenizer.size());
     try (InfoNce engine = c.loss() == ClipConfig.LossEngine.CORE ? InfoNce.create(c.threads()) : null) {
       if (run != null) run.writeJson("vocabulary.json", data.tokenizer.words());
@@ -256,7 +258,8 @@ public final class ClipTraining {
     ClipConfig c = ClipConfig.fromMap(run.config());
     if (!Files.isRegularFile(run.file("vocabulary.json"))) throw new IllegalArgumentException(run.dir() + ": no vocabulary.json");
     List<String> words = new ArrayList<>();
-    if (!(run.readJsonValue("vocabulary.json") instanceof List<?> list)) throw new IllegalArgumentException(run.file("vocabulary.json") + ": expected a list of words");
+    if (!(run.readJsonValue("vocabulary.json") instanceof List<?> list))
+      throw new IllegalArgumentException(run.file("vocabulary.json") + ": expected a list of words");
     for (Object o : list) words.add(String.valueOf(o));
     Tokenizer tok = Tokenizer.of(words);
     RunDirectory.Checkpoint cp = run.requireCheckpoint();

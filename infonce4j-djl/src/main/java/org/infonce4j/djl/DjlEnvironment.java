@@ -18,7 +18,8 @@ public final class DjlEnvironment {
   private static final System.Logger LOG = System.getLogger(DjlEnvironment.class.getName());
   private static volatile String description;
 
-  private DjlEnvironment() {}
+  private DjlEnvironment() {
+  }
 
   /**
    * Sets DJL's properties (unless already set), starts the PyTorch engine with {@code threads}

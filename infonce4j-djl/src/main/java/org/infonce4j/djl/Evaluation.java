@@ -47,7 +47,8 @@ public final class Evaluation {
 
   private static final int GEOMETRY_SAMPLE = 2000;
 
-  private Evaluation() {}
+  private Evaluation() {
+  }
 
   /**
    * Evaluates an encoder's features.

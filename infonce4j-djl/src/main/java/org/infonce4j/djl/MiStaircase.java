@@ -223,12 +223,14 @@ public final class MiStaircase {
    * @param config the settings
    * @param traces one per estimator, in the settings' order
    */
-  public record Result(Config config, List<Trace> traces) {}
+  public record Result(Config config, List<Trace> traces) {
+  }
 
   /** Batches the optimal critic's estimate is averaged over, per stair. */
   public static final int OPTIMAL_BATCHES = 200;
 
-  private MiStaircase() {}
+  private MiStaircase() {
+  }
 
   /**
    * Runs the staircase for every estimator. With a run directory: a checkpoint after every stair,

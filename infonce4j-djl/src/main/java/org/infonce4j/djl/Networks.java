@@ -19,7 +19,8 @@ import java.util.List;
  */
 public final class Networks {
 
-  private Networks() {}
+  private Networks() {
+  }
 
   /**
    * Stem conv 3x3 (width w) then three stages of {@code blocks} basic residual blocks at widths

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.infonce4j.dpo.PreferenceLoss;
 import org.infonce4j.dpo.SortingTask;
+import org.infonce4j.djl.train.Json;
 import org.infonce4j.djl.train.RunDirectory;
 import org.infonce4j.djl.train.Training;
 
@@ -108,30 +109,7 @@ public final class PreferenceTraining {
    * @param pairs          prompts kept for preference data (with a strictly worse answer)
    * @param runs           one per K
    */
-  public record Result(PreferenceConfig config, double[] sftLoss, double referenceScore, double referenceExact, int pairs, List<Run> runs) {}
-
-  /**
-   * One unit of the run: fine-tuning (unit 1), or one segment of {@code evalEvery} preference steps
-   * of one K, ended by an evaluation.
-   *
-   * @param unit    1-based
-   * @param phase   "sft" or "dpo K=4"
-   * @param loss    mean loss of the unit's steps
-   * @param seconds wall time of the steps
-   */
-  public record UnitLog(int unit, String phase, double loss, double seconds) {
-    Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("unit", unit);
-      m.put("phase", phase);
-      m.put("loss", loss);
-      m.put("seconds", seconds);
-      return m;
-    }
-
-    static UnitLog fromMap(Map<String, Object> m) {
-      return new UnitLog(((Number) m.get("unit")).intValue(), (String) m.get("phase"), num(m.get("loss")), num(m.get("seconds")));
-    }
+  public record Result(PreferenceConfig config, double[] sftLoss, double referenceScore, double referenceExact, int pairs, List<Run> runs) {
   }
 
   /**
@@ -148,7 +126,8 @@ public final class PreferenceTraining {
     return (c.dpoSteps() + c.evalEvery() - 1) / c.evalEvery();
   }
 
-  private PreferenceTraining() {}
+  private PreferenceTraining() {
+  }
 
   /**
    * Fine-tunes the reference, draws the preference data and trains one policy per K. With a run
@@ -161,7 +140,7 @@ public final class PreferenceTraining {
    * @return the fine-tuning loss, the reference's scores and one run per K
    * @throws IllegalStateException when a step's loss is not finite
    */
-  public static Result run(PreferenceConfig c, RunDirectory run, Training.Listener<UnitLog> listener) {
+  public static Result run(PreferenceConfig c, RunDirectory run, Training.Listener<PreferenceUnit> listener) {
     DjlEnvironment.start(c.threads());
     try (Session s = new Session(c, listener)) {
       Training.run(s, run, listener);
@@ -170,9 +149,9 @@ public final class PreferenceTraining {
     }
   }
 
-  private static final class Session implements Training.Recipe<UnitLog>, AutoCloseable {
+  private static final class Session implements Training.Recipe<PreferenceUnit>, AutoCloseable {
     final PreferenceConfig c;
-    final Training.Listener<UnitLog> listener;
+    final Training.Listener<PreferenceUnit> listener;
     final SortingTask task;
     final int t; // tokens per sequence
     final int from; // first answer position
@@ -199,7 +178,7 @@ public final class PreferenceTraining {
     double accSum;
     double marginSum;
 
-    Session(PreferenceConfig c, Training.Listener<UnitLog> listener) {
+    Session(PreferenceConfig c, Training.Listener<PreferenceUnit> listener) {
       this.c = c;
       this.listener = listener;
       this.task = new SortingTask(c.length());
@@ -271,24 +250,24 @@ public final class PreferenceTraining {
     }
 
     @Override
-    public UnitLog endUnit(Training.Unit u) {
+    public PreferenceUnit endUnit(Training.Unit u) {
       if (u.unit() > 1) {
         int last = first + (int) u.steps();
         int seg = (u.unit() - 2) % segments;
         long n = u.steps();
         runs.get(run).points().add(evaluate(policy, last, lossSum / n, accSum / n, marginSum / n, run * (segments + 1L) + seg + 1));
       }
-      return new UnitLog(u.unit(), phase(c, u.unit()), u.meanLoss(), u.seconds());
+      return new PreferenceUnit(u.unit(), phase(c, u.unit()), u.meanLoss(), u.seconds());
     }
 
     @Override
-    public Map<String, Object> toMap(UnitLog r) {
+    public Map<String, Object> toMap(PreferenceUnit r) {
       return r.toMap();
     }
 
     @Override
-    public UnitLog fromMap(Map<String, Object> m) {
-      return UnitLog.fromMap(m);
+    public PreferenceUnit fromMap(Map<String, Object> m) {
+      return PreferenceUnit.fromMap(m);
     }
 
     /** The reference's held-out answers and the preference data, once, after fine-tuning. */
@@ -441,7 +420,7 @@ public final class PreferenceTraining {
         rs.add(m);
       }
       state.put("runs", rs);
-      byte[] json = RunDirectory.writeCompact(state).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] json = Json.writeCompact(state).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       out.writeInt(json.length);
       out.write(json);
       reference.save(out);
@@ -456,7 +435,7 @@ public final class PreferenceTraining {
     public void load(DataInputStream in) throws IOException {
       byte[] json = new byte[in.readInt()];
       in.readFully(json);
-      if (!(RunDirectory.parse(new String(json, java.nio.charset.StandardCharsets.UTF_8), "the checkpoint's training state") instanceof Map<?, ?> state)) {
+      if (!(Json.parse(new String(json, java.nio.charset.StandardCharsets.UTF_8), "the checkpoint's training state") instanceof Map<?, ?> state)) {
         throw new IOException("the checkpoint's training state is not a JSON object");
       }
       sftLoss = array(state.get("sft_loss"));
@@ -477,7 +456,7 @@ public final class PreferenceTraining {
   }
 
   /**
-   * {@return the values boxed, as a list for JSON (NaN becomes null when {@link RunDirectory#write} writes it)}
+   * {@return the values boxed, as a list for JSON (NaN becomes null when {@link org.infonce4j.djl.train.Json#write} writes it)}
    * @param v the values
    */
   public static List<Object> list(double[] v) {

@@ -112,9 +112,11 @@ public final class Pretraining {
    * @param encoder the trained encoder, with its head
    * @param epochs  one record per epoch
    */
-  public record Trained(Encoder encoder, List<EpochLog> epochs) {}
+  public record Trained(Encoder encoder, List<EpochLog> epochs) {
+  }
 
-  private Pretraining() {}
+  private Pretraining() {
+  }
 
   /**
    * A freshly initialised encoder of {@code c}'s shape (the random-initialisation baseline).

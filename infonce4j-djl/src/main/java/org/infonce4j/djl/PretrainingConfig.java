@@ -34,7 +34,8 @@ import org.infonce4j.data.FashionMnist;
  *                     {@code viewSize x viewSize} (28, the image's own size, by default; 20 costs about
  *                     half the arithmetic per view). Evaluation always sees whole 28 x 28 images.
  */
-public record PretrainingConfig(Pretraining.Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
+public record PretrainingConfig(Pretraining.Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay,
+    Optimizer.Kind optimizer,
     double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
     boolean coreLoss, double minCrop, double jitter, int stemStride, int viewSize) {
 
@@ -144,7 +145,8 @@ public record PretrainingConfig(Pretraining.Method method, int epochs, int batch
    *                     is built)
    * @throws IllegalArgumentException when a value is out of range
    */
-  public PretrainingConfig(Pretraining.Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay, Optimizer.Kind optimizer,
+  public PretrainingConfig(Pretraining.Method method, int epochs, int batch, double temperature, double lr, double momentum, double weightDecay,
+      Optimizer.Kind optimizer,
       double warmupEpochs, int width, int blocks, int projection, int queue, double keyMomentum, int images, long seed, int threads,
       boolean coreLoss, double minCrop, double jitter, int stemStride) {
     this(method, epochs, batch, temperature, lr, momentum, weightDecay, optimizer, warmupEpochs, width, blocks, projection, queue, keyMomentum,

@@ -12,9 +12,9 @@ class RetrievalTest {
   void recallChanceCeilingAndTies() {
     // 3 queries x 4 candidates; query i's own candidate is i.
     float[] sim = {
-      0.9f, 0.1f, 0.2f, 0.3f, // own first
-      0.5f, 0.4f, 0.6f, 0.7f, // own fourth (two better... three better)
-      0.3f, 0.8f, 0.8f, 0.1f, // own (2) tied with candidate 1 for first
+        0.9f, 0.1f, 0.2f, 0.3f, // own first
+        0.5f, 0.4f, 0.6f, 0.7f, // own fourth (two better... three better)
+        0.3f, 0.8f, 0.8f, 0.1f, // own (2) tied with candidate 1 for first
     };
     Retrieval.Recall r = Retrieval.recall(sim, 3, 4, new int[] {0, 1, 2}, new int[] {1, 2, 4}, (q, c) -> q == 2 && c == 1);
     assertArrayEquals(new double[] {(1 + 0 + 0.5) / 3, (1 + 0 + 1) / 3.0, 1}, r.recall(), 1e-12);

@@ -71,14 +71,16 @@ class ClipTrainingTest {
       List<ClipTraining.EpochLog> logs = t.epochs();
       assertEquals(60, logs.size());
       double last = logs.get(59).loss();
-      assertTrue(last < logs.get(0).loss() - 0.5 && last < Math.log(32) - 0.5, "loss falls well below chance (log 32 = 3.47): " + logs.get(0).loss() + " -> " + last);
+      assertTrue(last < logs.get(0).loss() - 0.5 && last < Math.log(32) - 0.5,
+          "loss falls well below chance (log 32 = 3.47): " + logs.get(0).loss() + " -> " + last);
       for (ClipTraining.EpochLog l : logs) for (double s : l.scaleTrace()) assertTrue(s <= 100 + 1e-3, "logit scale clamped at 100: " + s);
       double after = trainingRecall(t.model(), d, 5);
       assertTrue(after > 3 * 5.0 / 256 && after > before + 0.1, "text-to-image recall@5 on the training pairs " + before + " -> " + after + " (chance 0.020)");
       ClipEvaluation ev = logs.get(59).eval();
       assertEquals(5.0 / 64, ev.textToImage().chance()[1], 1e-12);
       assertTrue(ev.textToImage().ceiling()[0] <= 1 && ev.textToImage().ceiling()[0] > 0.5, "ceiling " + ev.textToImage().ceiling()[0]);
-      assertTrue(!Double.isNaN(ev.prompt().colourHeldOut()) && !Double.isNaN(ev.ensemble().shapeSeen()), "zero-shot measured on seen and held-out combinations");
+      assertTrue(!Double.isNaN(ev.prompt().colourHeldOut()) && !Double.isNaN(ev.ensemble().shapeSeen()),
+          "zero-shot measured on seen and held-out combinations");
     }
   }
 
@@ -182,7 +184,8 @@ class ClipTrainingTest {
   @Test
   void badSettingsAreNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ClipConfig(null, 256, 16, 16, 0.25, 0.25, List.of("magenta circle"), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 0, ClipConfig.LossEngine.FULL, 64, 2, 1, 1));
+        () -> new ClipConfig(null, 256, 16, 16, 0.25, 0.25, List.of("magenta circle"), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 0, ClipConfig.LossEngine.FULL, 64, 2,
+            1, 1));
     assertTrue(e.getMessage().contains("magenta circle"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> new ClipConfig(null, 256, 16, 16, 0.25, 0.25, List.of(), 1, 32, 1e-3, 0, 0, 8, 32, 16, 0.07, 32, ClipConfig.LossEngine.FULL, 64, 2, 1, 1));

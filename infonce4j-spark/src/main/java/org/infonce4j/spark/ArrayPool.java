@@ -12,11 +12,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class ArrayPool {
   private static final ConcurrentLinkedQueue<SoftReference<float[]>> FREE = new ConcurrentLinkedQueue<>();
 
-  private ArrayPool() {}
+  private ArrayPool() {
+  }
 
   /** A copy of {@code source} in a pooled array of the same length when one is free. */
   static float[] copyOf(float[] source) {
-    for (Iterator<SoftReference<float[]>> it = FREE.iterator(); it.hasNext(); ) {
+    for (Iterator<SoftReference<float[]>> it = FREE.iterator(); it.hasNext();) {
       SoftReference<float[]> ref = it.next();
       float[] a = ref.get();
       if (a == null) {

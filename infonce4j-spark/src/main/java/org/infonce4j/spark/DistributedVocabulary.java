@@ -21,7 +21,8 @@ import scala.Tuple2;
  */
 public final class DistributedVocabulary {
 
-  private DistributedVocabulary() {}
+  private DistributedVocabulary() {
+  }
 
   /** Count descending, then the word (String order): the order of infonce4j-word2vec's vocabulary. */
   static final class ByCountThenWord implements Comparator<Tuple2<String, Long>>, Serializable {
@@ -56,7 +57,8 @@ public final class DistributedVocabulary {
   }
 
   /** What one reduce partition holds: distinct words, tokens and the kept words (at most maxSize, best first). */
-  private record Summary(long distinct, long tokens, List<Tuple2<String, Long>> kept) implements Serializable {}
+  private record Summary(long distinct, long tokens, List<Tuple2<String, Long>> kept) implements Serializable {
+  }
 
   private static Vocabulary fromCounts(JavaPairRDD<String, Long> partial, int minCount, int maxSize, String what) {
     if (minCount < 1) {

@@ -47,7 +47,8 @@ import scala.Tuple2;
  */
 public final class DistributedWord2Vec {
 
-  private DistributedWord2Vec() {}
+  private DistributedWord2Vec() {
+  }
 
   /** Receives progress after the vocabulary, the encoding and every round, on the driver. */
   @FunctionalInterface
@@ -97,7 +98,8 @@ public final class DistributedWord2Vec {
       double totalSeconds,
       double finalLoss,
       long updateBytes,
-      String implementation) {}
+      String implementation) {
+  }
 
   /**
    * Trains on the text at {@code path} (see {@link Sentences#ofText}).

@@ -24,7 +24,8 @@ import org.infonce4j.word2vec.WordVectorsFormat;
  */
 public final class HadoopVectors {
 
-  private HadoopVectors() {}
+  private HadoopVectors() {
+  }
 
   /**
    * Writes with the session's Hadoop configuration.

@@ -27,7 +27,8 @@ public final class Sentences {
 
   private static final String[] NONE = new String[0];
 
-  private Sentences() {}
+  private Sentences() {
+  }
 
   /**
    * The tokens of one line ({@code null} gives none).

@@ -33,7 +33,8 @@ public final class SparkRuntime {
       "-Djdk.reflect.useDirectMethodHandle=false",
       "-Dio.netty.tryReflectionSetAccessible=true");
 
-  private SparkRuntime() {}
+  private SparkRuntime() {
+  }
 
   /**
    * Fails with the options to add when this JVM does not open {@code java.base/sun.nio.ch} and

@@ -45,7 +45,7 @@ class LocalCorpusTest {
   private static List<List<Integer>> sentences(IdSentences s) {
     List<List<Integer>> out = new ArrayList<>();
     int[] buf = new int[1000];
-    for (long pos = 0; pos < s.length(); ) {
+    for (long pos = 0; pos < s.length();) {
       int n = s.sentence(pos, buf);
       List<Integer> ids = new ArrayList<>();
       for (int i = 0; i < n; i++) {

@@ -6,7 +6,8 @@ import org.apache.spark.sql.SparkSession;
 final class SparkTestSession {
   private static SparkSession spark;
 
-  private SparkTestSession() {}
+  private SparkTestSession() {
+  }
 
   static synchronized SparkSession get() {
     if (spark == null) {

@@ -14,7 +14,8 @@ final class TopicCorpus {
   static final int TOPICS = 12;
   static final int WORDS_PER_TOPIC = 8;
 
-  private TopicCorpus() {}
+  private TopicCorpus() {
+  }
 
   static String word(int topic, int i) {
     return "t" + topic + "w" + i;

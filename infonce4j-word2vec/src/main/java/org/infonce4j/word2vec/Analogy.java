@@ -52,7 +52,8 @@ public final class Analogy {
 
   private static final int TOP = 5; // gensim's topn in evaluate_word_analogies
 
-  private Analogy() {}
+  private Analogy() {
+  }
 
   /**
    * {@link #evaluate(WordVectors, Path, int, boolean, int)} with restrict 30000, case-insensitive, one thread.
@@ -87,7 +88,8 @@ public final class Analogy {
    * The evaluation with its per-question outcomes: {@code right[q]} for the q-th question that was
    * not skipped, found on line {@code lines[q]} (from 1) of the file.
    */
-  record Run(AnalogyResult result, int[] lines, boolean[] right) {}
+  record Run(AnalogyResult result, int[] lines, boolean[] right) {
+  }
 
   static Run run(WordVectors vectors, Path questions, int restrict, boolean caseInsensitive, int threads) {
     if (restrict < 1 || threads < 1) {
@@ -237,8 +239,7 @@ public final class Analogy {
         }
         TopK top = best[q];
         float threshold = top.threshold();
-        for (int j = kernels.nextAbove(combined, 0, 0, n, threshold); j >= 0;
-            j = kernels.nextAbove(combined, 0, j + 1, n, threshold)) {
+        for (int j = kernels.nextAbove(combined, 0, 0, n, threshold); j >= 0; j = kernels.nextAbove(combined, 0, j + 1, n, threshold)) {
           int cand = c0 + j;
           if (cand != a && cand != b && cand != c) {
             top.offer(cand, combined[j]);

@@ -140,7 +140,8 @@ final class ByteTable {
   ByteTable select(int[] order) {
     ByteTable t = new ByteTable();
     for (int id : order) {
-      int nid = t.findOrAdd(arena, offset[id], length[id], bad -> {});
+      int nid = t.findOrAdd(arena, offset[id], length[id], bad -> {
+      });
       t.count[nid] = count[id];
     }
     return t;
@@ -151,7 +152,8 @@ final class ByteTable {
     ByteTable kept = new ByteTable();
     for (int id = 0; id < size; id++) {
       if (count[id] > maxCount) {
-        int nid = kept.findOrAdd(arena, offset[id], length[id], bad -> {});
+        int nid = kept.findOrAdd(arena, offset[id], length[id], bad -> {
+        });
         kept.count[nid] = count[id];
       }
     }

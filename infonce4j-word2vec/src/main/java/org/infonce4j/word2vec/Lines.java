@@ -24,7 +24,8 @@ final class Lines {
     void line(String text, int number);
   }
 
-  private Lines() {}
+  private Lines() {
+  }
 
   /**
    * Calls {@code handler} for every line of {@code file}.
@@ -38,7 +39,7 @@ final class Lines {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int number = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      for (int b = in.read(); ; b = in.read()) {
+      for (int b = in.read();; b = in.read()) {
         if (b == '\n' || (b < 0 && line.size() > 0)) {
           number++;
           byte[] bytes = line.toByteArray();

@@ -25,7 +25,8 @@ final class PrintfFloat {
   private static final byte[] INF = {'i', 'n', 'f'};
   private static final byte[] NAN = {'n', 'a', 'n'};
 
-  private PrintfFloat() {}
+  private PrintfFloat() {
+  }
 
   /**
    * Writes {@code value} as {@code "%lf"} would into {@code out} from {@code pos}; returns the

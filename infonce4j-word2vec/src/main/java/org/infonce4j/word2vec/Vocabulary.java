@@ -68,7 +68,8 @@ public final class Vocabulary {
       }
 
       @Override
-      public void endOfLine() {}
+      public void endOfLine() {
+      }
     });
     if (tokens[0] == 0) {
       throw new IllegalArgumentException(corpus.root() + ": the corpus holds no word");

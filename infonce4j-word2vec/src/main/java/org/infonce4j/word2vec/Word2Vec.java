@@ -19,7 +19,8 @@ import org.infonce4j.kernels.VectorOps;
  */
 public final class Word2Vec {
 
-  private Word2Vec() {}
+  private Word2Vec() {
+  }
 
   /** Receives progress every ~200 ms from the training thread (not from a worker). */
   @FunctionalInterface
@@ -53,7 +54,8 @@ public final class Word2Vec {
       double trainSeconds,
       double wordsPerSecond,
       double finalLoss,
-      String implementation) {}
+      String implementation) {
+  }
 
   /**
    * What one shard contributed to a distributed run.
@@ -61,7 +63,8 @@ public final class Word2Vec {
    * @param words words of the shard processed (before subsampling), over all passes
    * @param loss  mean loss per trained pair, NaN when none
    */
-  public record ShardResult(long words, double loss) {}
+  public record ShardResult(long words, double loss) {
+  }
 
   /**
    * Trains {@code weights} in place on one shard, as one participant of a distributed run: the
@@ -84,7 +87,8 @@ public final class Word2Vec {
   public static ShardResult trainShard(Word2VecConfig config, long[] counts, SentenceSource shard, Weights weights, int passes,
       long workBefore, long totalWork) {
     Trainer trainer = new Trainer(config, counts, shard, weights, KernelProvider.vectorOps(), passes, workBefore, totalWork);
-    trainer.run(() -> {});
+    trainer.run(() -> {
+    });
     trainer.drainLoss();
     return new ShardResult(trainer.wordsDone(), trainer.meanLoss());
   }

@@ -30,7 +30,8 @@ public final class WordSimilarity {
   /** The default candidate count, gensim's default {@code restrict_vocab}. */
   public static final int DEFAULT_RESTRICT = 300_000;
 
-  private WordSimilarity() {}
+  private WordSimilarity() {
+  }
 
   /**
    * {@link #evaluate(WordVectors, Path, int, boolean)} with restrict 300000, case-insensitive.
@@ -150,7 +151,7 @@ public final class WordSimilarity {
     }
     Arrays.sort(order, (p, q) -> Double.compare(x[p], x[q]));
     double[] rank = new double[x.length];
-    for (int i = 0; i < x.length; ) {
+    for (int i = 0; i < x.length;) {
       int j = i;
       while (j + 1 < x.length && x[order[j + 1]] == x[order[i]]) {
         j++;

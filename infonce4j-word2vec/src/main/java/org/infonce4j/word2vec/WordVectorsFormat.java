@@ -46,7 +46,8 @@ public final class WordVectorsFormat {
 
   private static final int CHUNK = 1 << 20;
 
-  private WordVectorsFormat() {}
+  private WordVectorsFormat() {
+  }
 
   /**
    * Reads a file in either format, telling them apart by its first vector. The rule: after the
@@ -204,7 +205,7 @@ public final class WordVectorsFormat {
         ? " (" + f.getFile() + ")" : "";
     String why = e instanceof NoSuchFileException ? "no such file or directory" + other
         : e instanceof AccessDeniedException ? "permission denied" + other
-        : e.getClass().getSimpleName() + ": " + e.getMessage();
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
     return new UncheckedIOException(file + ": " + action + ": " + why, e);
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AnalogyTest {
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /**
    * Hand-made 4-D vectors in frequency order. With unit vectors man = e1, woman = e2, king = e3,
@@ -163,7 +164,7 @@ class AnalogyTest {
 
   /** The first word among the candidates that upper-cases like word i. */
   private static int canonical(String[] words, int i) {
-    for (int j = 0; ; j++) {
+    for (int j = 0;; j++) {
       if (words[j].equalsIgnoreCase(words[i])) {
         return j;
       }

@@ -69,7 +69,8 @@ class GensimFixturesTest {
         case "correct" -> correct.add(line.substring(8));
         case "skipped" -> skipped = Integer.parseInt(f[1]);
         case "accuracy" -> accuracy = Double.parseDouble(f[1]);
-        default -> { }
+        default -> {
+        }
       }
     }
     List<String> lines = Files.readAllLines(questions);

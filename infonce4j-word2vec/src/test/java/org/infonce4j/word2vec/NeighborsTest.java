@@ -102,6 +102,7 @@ class NeighborsTest {
 
   @Test
   void json() throws Exception {
-    assertEquals("{\"word\":\"x\",\"index\":3,\"similarity\":0.5}", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(new Neighbor("x", 3, 0.5f).toJson()));
+    assertEquals("{\"word\":\"x\",\"index\":3,\"similarity\":0.5}",
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(new Neighbor("x", 3, 0.5f).toJson()));
   }
 }

@@ -214,7 +214,7 @@ class Word2VecTrainingTest {
       assertEquals(27, e.tokens());
       int[] buf = new int[10];
       List<Integer> lengths = new ArrayList<>();
-      for (long pos = 0; pos < e.length(); ) {
+      for (long pos = 0; pos < e.length();) {
         int n = e.sentence(pos, buf);
         lengths.add(n);
         pos += n + 1;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WordSimilarityTest {
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /** cos(w0, w1) = cos(w1, w2) = 1/sqrt(2), cos(w0, w2) = 0, cos(w0, w3) = -1. */
   private static WordVectors plane() {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WordVectorsFormatTest {
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   // ---------------------------------------------------------------- helpers
 
@@ -112,7 +113,8 @@ class WordVectorsFormatTest {
     WordVectorsFormat.write(p, tricky(), true);
     byte[] expected = bytes("2 5\n",
         "a ", new byte[] {0, 0, 0, 0x3c, 0, 0, 0, (byte) 0x80, (byte) 0x95, (byte) 0xbf, (byte) 0xd6, 0x33,
-            (byte) 0x95, (byte) 0xbf, (byte) 0xd6, (byte) 0xb3, 0x65, 0x20, (byte) 0xf1, 0x47}, "\n",
+            (byte) 0x95, (byte) 0xbf, (byte) 0xd6, (byte) 0xb3, 0x65, 0x20, (byte) 0xf1, 0x47},
+        "\n",
         "é ", new float[] {1f, -2.5f, 0.0234375f, 1e10f, -3.4028235e38f}, "\n");
     assertArrayEquals(expected, Files.readAllBytes(p));
   }

@@ -1,12 +1,7 @@
 package org.infonce4j.djl.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -18,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,10 +47,6 @@ public final class RunDirectory {
   private static final int FORMAT = 1;
   private static final int TRAILER = 0x454E_4421; // "END!"
   private static final System.Logger LOG = System.getLogger(RunDirectory.class.getName());
-
-  /** JSON for every file of a run: insertion order kept, pretty-printed as {@code "key": value}, NaN written as null. */
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .setDefaultPrettyPrinter(new DefaultPrettyPrinter().withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
   private final Path dir;
   private final Map<String, Object> config;
@@ -94,19 +84,19 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException(dir + ": cannot create the run directory: " + e.getMessage(), e);
     }
-    JsonNode wanted = JSON.valueToTree(config);
+    JsonNode wanted = Json.MAPPER.valueToTree(config);
     // Both sides through a JSON text, so that number types compare alike.
-    wanted = tree(write(wanted), cfg);
+    wanted = Json.tree(Json.write(wanted), cfg);
     if (exists) {
-      JsonNode stored = tree(read(cfg), cfg);
+      JsonNode stored = Json.tree(read(cfg), cfg);
       if (!stored.equals(wanted)) {
         throw new IllegalArgumentException(dir + ": the run was started with other settings; resume it with the same ones.\n stored: "
             + stored + "\n  given: " + wanted);
       }
     } else {
-      AtomicFile.writeString(cfg, write(wanted) + "\n");
+      AtomicFile.writeString(cfg, Json.write(wanted) + "\n");
     }
-    RunDirectory run = new RunDirectory(dir, toMap(wanted, cfg));
+    RunDirectory run = new RunDirectory(dir, Json.toMap(wanted, cfg));
     run.writeJson(exists ? "provenance-resume.json" : "provenance.json", Provenance.describe());
     return run;
   }
@@ -121,7 +111,7 @@ public final class RunDirectory {
     if (!Files.isRegularFile(cfg)) {
       throw new IllegalArgumentException(dir + " is not a run directory (no config.json)");
     }
-    return new RunDirectory(dir, toMap(tree(read(cfg), cfg), cfg));
+    return new RunDirectory(dir, Json.toMap(Json.tree(read(cfg), cfg), cfg));
   }
 
   /** {@return the run's directory} */
@@ -145,11 +135,11 @@ public final class RunDirectory {
   /**
    * Writes {@code dir/name} as pretty JSON, atomically.
    * @param name  the file's name in the run directory
-   * @param value what {@link #write(Object)} accepts
+   * @param value what {@link Json#write(Object)} accepts
    * @throws UncheckedIOException naming the file when it cannot be written
    */
   public void writeJson(String name, Object value) {
-    AtomicFile.writeString(file(name), write(value) + "\n");
+    AtomicFile.writeString(file(name), Json.write(value) + "\n");
   }
 
   /**
@@ -159,7 +149,7 @@ public final class RunDirectory {
    */
   public Map<String, Object> readJson(String name) {
     Path p = file(name);
-    return toMap(tree(read(p), p), p);
+    return Json.toMap(Json.tree(read(p), p), p);
   }
 
   /**
@@ -170,7 +160,7 @@ public final class RunDirectory {
   public Object readJsonValue(String name) {
     Path p = file(name);
     try {
-      return JSON.treeToValue(tree(read(p), p), Object.class);
+      return Json.MAPPER.treeToValue(Json.tree(read(p), p), Object.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(p + ": " + e.getOriginalMessage(), e);
     }
@@ -196,7 +186,7 @@ public final class RunDirectory {
    * @throws UncheckedIOException naming the file when a checkpoint cannot be written or deleted
    */
   public void writeCheckpoint(int unit, Map<String, Object> meta, Payload payload) {
-    byte[] metaBytes = write(meta).getBytes(StandardCharsets.UTF_8);
+    byte[] metaBytes = Json.write(meta).getBytes(StandardCharsets.UTF_8);
     AtomicFile.write(checkpointPath(unit), raw -> {
       CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
       DataOutputStream out = new DataOutputStream(checked);
@@ -312,7 +302,7 @@ public final class RunDirectory {
         head.transferTo(java.io.OutputStream.nullOutputStream());
         stored = in.readLong();
         end = in.readInt();
-        meta = end == TRAILER && stored == crc.getValue() ? toMap(tree(new String(metaBytes, StandardCharsets.UTF_8), file), file) : null;
+        meta = end == TRAILER && stored == crc.getValue() ? Json.toMap(Json.tree(new String(metaBytes, StandardCharsets.UTF_8), file), file) : null;
       }
       if (end != TRAILER || stored != crc.getValue()) {
         throw new IllegalArgumentException(file + ": damaged checkpoint (checksum does not match: written only in part, or changed since)");
@@ -354,89 +344,6 @@ public final class RunDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * {@return {@code value} (maps, lists, numbers, strings, booleans, double arrays) as the pretty
-   * JSON text every file of a run uses; non-finite numbers become null}
-   * @param value the value to write
-   * @throws IllegalArgumentException when the value cannot be written as JSON
-   */
-  public static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(JSON.valueToTree(finite(value)));
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot write as JSON: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * {@return {@code value} as JSON on one line (for a line of output); non-finite numbers become null}
-   * @param value the value to write, as for {@link #write(Object)}
-   * @throws IllegalArgumentException when the value cannot be written as JSON
-   */
-  public static String writeCompact(Object value) {
-    try {
-      return new ObjectMapper().writeValueAsString(JSON.valueToTree(finite(value)));
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot write as JSON: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * {@return {@code text} parsed into maps (insertion-ordered), lists, numbers, strings, booleans and nulls}
-   *
-   * @param text   the JSON text
-   * @param source what the text is, for the error message (a file, "the checkpoint's state")
-   * @throws IllegalArgumentException naming {@code source}, line and column when the text is not JSON
-   */
-  public static Object parse(String text, String source) {
-    try {
-      return JSON.treeToValue(tree(text, source), Object.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source + ": " + e.getOriginalMessage(), e);
-    }
-  }
-
-  /** JSON has no NaN: the tree writer would write it as a string, so it is replaced by null first. */
-  private static Object finite(Object v) {
-    if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
-      return null;
-    }
-    if (v instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(k, finite(x)));
-      return out;
-    }
-    if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      l.forEach(x -> out.add(finite(x)));
-      return out;
-    }
-    if (v instanceof double[] a) {
-      List<Object> out = new ArrayList<>(a.length);
-      for (double x : a) {
-        out.add(finite(x));
-      }
-      return out;
-    }
-    return v;
-  }
-
-  private static JsonNode tree(String text, Object file) {
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage(), e);
-    }
-  }
-
-  private static Map<String, Object> toMap(JsonNode node, Object file) {
-    if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException(file + ": expected a JSON object");
-    }
-    return JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   private static String read(Path p) {

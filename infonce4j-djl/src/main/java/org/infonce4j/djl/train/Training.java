@@ -24,7 +24,8 @@ import java.util.Optional;
  */
 public final class Training {
 
-  private Training() {}
+  private Training() {
+  }
 
   /**
    * What the loop needs from a recipe.
@@ -122,7 +123,8 @@ public final class Training {
    * @param meanLoss mean of the steps' losses
    * @param seconds  wall time of the steps
    */
-  public record Unit(int unit, long steps, double meanLoss, double seconds) {}
+  public record Unit(int unit, long steps, double meanLoss, double seconds) {
+  }
 
   /**
    * One step as reported to a {@link Listener}.
@@ -134,7 +136,8 @@ public final class Training {
    * @param loss    the step's loss
    * @param seconds since the unit began
    */
-  public record Step(int unit, int units, long step, long steps, double loss, double seconds) {}
+  public record Step(int unit, int units, long step, long steps, double loss, double seconds) {
+  }
 
   /**
    * Hears of every step and every finished unit, on the training thread.
@@ -155,7 +158,8 @@ public final class Training {
      *
      * @param record the unit's record
      */
-    default void unit(R record) {}
+    default void unit(R record) {
+    }
 
     /**
      * Progress of a recipe's work outside its steps (sampling, indexing): {@code done} of {@code total}.
@@ -164,7 +168,8 @@ public final class Training {
      * @param done  how much is done
      * @param total how much there is
      */
-    default void phase(String what, long done, long total) {}
+    default void phase(String what, long done, long total) {
+    }
   }
 
   /**
@@ -174,7 +179,8 @@ public final class Training {
    * @param records  one a unit
    * @param resumed  the unit the run resumed after (0 when it started afresh)
    */
-  public record Result<R>(List<R> records, int resumed) {}
+  public record Result<R>(List<R> records, int resumed) {
+  }
 
   /**
    * Runs {@code recipe} from the start, or, when {@code run} holds a checkpoint, after the newest

@@ -133,8 +133,8 @@ class TrainingTest {
       Training.Result<Map<String, Object>> resumed = Training.run(again, RunDirectory.start(b, Map.of("recipe", "ls"), true), null);
       assertEquals(stopAt - 1, resumed.resumed());
       assertArrayEquals(whole.w, again.w, "stopped in unit " + stopAt);
-      assertEquals(RunDirectory.write(straight.records()), RunDirectory.write(resumed.records()), "the records of the units before the stop come back");
-      assertEquals(RunDirectory.write(straight.records()), Files.readString(b.resolve("epochs.json")).trim());
+      assertEquals(Json.write(straight.records()), Json.write(resumed.records()), "the records of the units before the stop come back");
+      assertEquals(Json.write(straight.records()), Files.readString(b.resolve("epochs.json")).trim());
     }
   }
 

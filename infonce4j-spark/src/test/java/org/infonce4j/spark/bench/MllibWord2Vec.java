@@ -27,7 +27,8 @@ import org.infonce4j.word2vec.WordVectorsFormat;
  */
 public final class MllibWord2Vec {
 
-  private MllibWord2Vec() {}
+  private MllibWord2Vec() {
+  }
 
   public static void main(String[] args) throws Exception {
     String master = args[0];

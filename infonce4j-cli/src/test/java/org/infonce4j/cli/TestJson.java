@@ -1,15 +1,16 @@
 package org.infonce4j.cli;
 
 import java.util.Map;
-import org.infonce4j.djl.train.RunDirectory;
+import org.infonce4j.djl.train.Json;
 
 /** Reads the JSON the commands print and write, for the tests. */
-final class Json {
-  private Json() {}
+final class TestJson {
+  private TestJson() {
+  }
 
   /** Any JSON value: maps, lists, numbers, strings, booleans, null. */
   static Object parse(String text) {
-    return RunDirectory.parse(text, "the command's JSON");
+    return Json.parse(text, "the command's JSON");
   }
 
   /** A JSON object. */
