@@ -53,7 +53,15 @@ def dpo(m):
     return "DPO (K = %d rejected)" % best["rejected"], "win rate against the reference **%s**, KL %.2f" % (pct(last.get("win_rate")), last.get("kl_to_reference", float("nan"))), ""
 
 
-SUMMARIES = {"simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo}
+def bench(m):
+    what = "loss engine, forward+backward, N = %d, M = %d, K = %d, d = %d, %s%s, %d threads" % (
+        m["n"], m["m"], m["queue"], m["d"], m["similarity"], " symmetric" if m.get("symmetric") else "", m["threads"])
+    result = "%.3f s median, **%.1f GFLOP/s = %.1f%%** of the %.0f GFLOP/s FMA peak measured in the same run" % (
+        m["seconds_median"], m["gflops"], 100 * m["peak_fraction"], m["fma_peak_gflops"])
+    return what, result, ""
+
+
+SUMMARIES = {"simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo, "bench": bench}
 
 
 def rows():

@@ -153,6 +153,8 @@ final class BenchCommand implements Callable<Integer> {
     double gradsMb = 4.0 * (n + mm) * d / 1e6;
 
     Map<String, Object> o = new java.util.LinkedHashMap<>();
+    o.put("recipe", "bench");
+    o.put("command", Report.commandLine(spec)); // with --json > FILE, a result scripts/keep-result.sh can keep
     o.put("n", n);
     o.put("m", mm);
     o.put("queue", queue);

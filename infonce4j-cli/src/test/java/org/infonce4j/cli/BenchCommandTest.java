@@ -21,6 +21,7 @@ class BenchCommandTest {
     int code = cl.execute("bench", "--n", "64", "--d", "32", "--threads", "1", "--warmup", "0", "--repeats", "1", "--peak-seconds", "0.05", "--json");
     assertEquals(0, code);
     String json = out.toString();
+    assertTrue(json.contains("\"command\":\"infonce4j bench --n 64 --d 32"), "the command line, for the results table: " + json);
     for (String key : new String[] {"gflops", "fma_peak_gflops", "peak_fraction", "peak_heap_mb", "seconds_median", "loss"}) {
       Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.eE+-]+)").matcher(json);
       assertTrue(m.find(), key + " missing in " + json);
