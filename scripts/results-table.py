@@ -46,11 +46,24 @@ def clip(m):
 
 
 def dpo(m):
-    best = max((r for r in m.get("runs", [])), key=lambda r: r["points"][-1].get("win_rate", 0), default=None)
-    if best is None:
-        return "DPO", "n/a", ""
-    last = best["points"][-1]
-    return "DPO (K = %d rejected)" % best["rejected"], "win rate against the reference **%s**, KL %.2f" % (pct(last.get("win_rate")), last.get("kl_to_reference", float("nan"))), ""
+    parts = []
+    for r in m.get("runs", []):
+        last = r["points"][-1]
+        parts.append("K = %d: win rate **%s**, KL %.2f" % (r["rejected"], pct(last.get("win_rate")), last.get("kl_to_reference", float("nan"))))
+    steps = m.get("config", {}).get("dpo_steps")
+    return "DPO on the sorting task%s" % ("" if steps is None else ", %d steps per K" % steps), "; ".join(parts), ""
+
+
+def mi(m):
+    runs = m["runs"] if "runs" in m else [m]
+    parts = []
+    for r in runs:
+        top = []
+        for e in r["estimators"]:
+            stair = e["stairs"][-1]
+            top.append("%s %.2f" % (e["estimator"], stair["mean"]))
+        parts.append("batch %d (log batch %.2f): %s at true %.0f nats" % (r["config"]["batch"], r["log_batch"], ", ".join(top), r["estimators"][0]["stairs"][-1]["true_mi"]))
+    return "MI staircase, top stair", "; ".join(parts), ""
 
 
 def bench(m):
@@ -61,7 +74,7 @@ def bench(m):
     return what, result, ""
 
 
-SUMMARIES = {"simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo, "bench": bench}
+SUMMARIES = {"simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo, "bench": bench, "mi-staircase": mi}
 
 
 def rows():
