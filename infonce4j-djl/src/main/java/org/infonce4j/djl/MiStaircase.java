@@ -395,6 +395,8 @@ public final class MiStaircase {
     private final SequentialBlock g; // separable: x -> embedding; concat: [x, y] -> score
     private final SequentialBlock h; // separable: y -> embedding; concat: null
     private final Optimizer optimizer;
+    private final float[] grad; // dI/df of a step: n x n
+    private final double[] scores; // the critic's scores of a step: n x n
 
     Session(Config c, int index) {
       this.c = c;
@@ -413,6 +415,8 @@ public final class MiStaircase {
         g.initialize(manager, DataType.FLOAT32, new Shape((long) c.batch() * c.batch(), 2L * c.dim()));
       }
       this.optimizer = new Optimizer(Optimizer.Kind.ADAMW, parameters(), manager, 0.9f, 0f);
+      this.grad = new float[c.batch() * c.batch()];
+      this.scores = new double[c.batch() * c.batch()];
     }
 
     List<Parameter> parameters() {
@@ -427,8 +431,6 @@ public final class MiStaircase {
     double step(float[] x, float[] y) {
       int n = c.batch();
       int d = c.dim();
-      float[] grad = new float[n * n]; // dI/df: n x n
-      double[] scores = new double[n * n]; // n x n
       try (NDManager step = manager.newSubManager()) {
         NDArray xa = step.create(x, new Shape(n, d));
         NDArray ya = step.create(y, new Shape(n, d));
