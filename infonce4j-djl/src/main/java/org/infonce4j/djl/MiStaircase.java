@@ -430,10 +430,9 @@ public final class MiStaircase {
     /** One step of the critic on the batch (x, y); returns the estimate before the update. */
     double step(float[] x, float[] y) {
       int n = c.batch();
-      int d = c.dim();
       try (NDManager step = manager.newSubManager()) {
-        NDArray xa = step.create(x, new Shape(n, d));
-        NDArray ya = step.create(y, new Shape(n, d));
+        NDArray xa = step.create(x, new Shape(n, c.dim())); // n x d
+        NDArray ya = step.create(y, new Shape(n, c.dim())); // n x d
         double value;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDArray f = scores(step, xa, ya); // n x n
