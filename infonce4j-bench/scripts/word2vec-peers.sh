@@ -4,7 +4,10 @@
 # negatives, infonce) with the same settings on the same corpus, all evaluated by the same analogy
 # code (infonce4j word2vec analogy, 3CosAdd, top 30000 words).
 #
-#   infonce4j-bench/scripts/word2vec-peers.sh CORPUS [EPOCHS] [THREADS] [QUESTIONS]
+#   infonce4j-bench/scripts/word2vec-peers.sh [--json FILE] CORPUS [EPOCHS] [THREADS] [QUESTIONS]
+#
+# --json FILE also writes the table as one JSON object, with the command line and commit, for
+# scripts/keep-result.sh.
 #
 # CORPUS: for example the file that ../shared/data/make-dev-corpus.sh builds.
 # words/s = corpus tokens x epochs / wall time of the whole training command (each tool counts
@@ -12,6 +15,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+command="infonce4j-bench/scripts/word2vec-peers.sh $*"
+json=""
+if [ "${1:-}" = "--json" ]; then json="$2"; shift 2; fi
 corpus="$1"
 epochs="${2:-5}"
 threads="${3:-2}"
@@ -37,6 +43,7 @@ run() { # name, vectors file, command...
   rss=$(tail -1 "$out/$name.rss")
   acc=$("$root/infonce4j" word2vec analogy --vectors "$vec" --questions "$questions" 2>/dev/null \
     | grep -m1 '"accuracy"' | sed 's/[^0-9.]//g')
+  printf '%s\t%s\t%s\t%s\n' "$name" "$secs" "$acc" "$rss" >> "$out/rows.tsv"
   results+=("$(awk -v n="$name" -v s="$secs" -v t="$tokens" -v e="$epochs" -v a="$acc" -v r="$rss" \
     'BEGIN { printf "%-38s %9.1f %12.0f %9.2f%% %8.0f", n, s, t * e / s, 100 * a, r / 1024 }')")
   echo "done: $name"
@@ -55,3 +62,20 @@ done
 
 printf '\n%-38s %9s %12s %10s %8s\n' tool seconds words/s analogy "RSS MB"
 printf '%s\n' "${results[@]}"
+if [ -n "$json" ]; then
+  /usr/bin/python3 - "$out/rows.tsv" "$json" "$command" "$(basename "$corpus")" "$tokens" "$epochs" "$threads" \
+    "$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)" <<'PY'
+import json, sys
+rows_file, out, command, corpus, tokens, epochs, threads, commit = sys.argv[1:]
+rows = []
+for line in open(rows_file):
+    name, secs, acc, rss = line.rstrip("\n").split("\t")
+    rows.append({"tool": name, "seconds": float(secs), "words_per_second": int(tokens) * int(epochs) / float(secs),
+                 "analogy": float(acc) if acc else None, "peak_rss_mb": int(rss) / 1024})
+result = {"recipe": "word2vec-peers", "command": command, "corpus": corpus, "tokens": int(tokens), "epochs": int(epochs),
+          "threads": int(threads), "settings": "dim 100, window 5, negative 5, sample 1e-3, min-count 5, alpha 0.025",
+          "rows": rows, "provenance": {"commit": commit}}
+with open(out, "w") as f:
+    json.dump(result, f, indent=2)
+PY
+fi

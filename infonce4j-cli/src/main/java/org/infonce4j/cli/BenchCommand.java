@@ -19,6 +19,7 @@ import org.infonce4j.loss.InfoNce;
 import org.infonce4j.loss.LossResult;
 import org.infonce4j.loss.LossSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
         "now on the same threads,",
         "their ratio, and the peak heap."
     })
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer>, EngineOptions.Defaults {
 
   @Spec
   CommandSpec spec;
@@ -54,8 +55,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--queue", defaultValue = "0", paramLabel = "K", description = "Queued negatives K (default: ${DEFAULT-VALUE}).")
   int queue;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all processors).")
-  Integer threads;
+  @Mixin
+  EngineOptions.Threads threads;
 
   @Option(names = "--similarity", defaultValue = "cosine", paramLabel = "cosine|dot", description = "Similarity (default: ${DEFAULT-VALUE}).")
   String similarity;
@@ -78,18 +79,28 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--peak-seconds", defaultValue = "1.0", description = "Seconds of the FMA peak measurement (default: ${DEFAULT-VALUE}).")
   double peakSeconds;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  EngineOptions.Seed seed;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
   @Override
+  public long defaultSeed() {
+    return 42;
+  }
+
+  @Override
+  public int defaultThreads() {
+    return EngineOptions.processors();
+  }
+
+  @Override
   public Integer call() throws Exception {
     int mm = m == null ? n : m;
-    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (n < 1 || mm < 1 || d < 1 || queue < 0 || t < 1 || repeats < 1 || warmup < 0) {
-      throw new IllegalArgumentException("--n, --m, --d, --threads and --repeats must be at least 1; --queue and --warmup at least 0");
+    int t = threads.value();
+    if (n < 1 || mm < 1 || d < 1 || queue < 0 || repeats < 1 || warmup < 0) {
+      throw new IllegalArgumentException("--n, --m, --d and --repeats must be at least 1; --queue and --warmup at least 0");
     }
     String choice = kernels.toLowerCase(Locale.ROOT);
     Kernels k = switch (choice) {
@@ -100,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
     };
     String why = choice.equals("auto") ? KernelProvider.reason() : "--kernels " + choice;
     LossSpec lossSpec = new LossSpec(LossCommand.parseSimilarity(similarity), 0.07, org.infonce4j.loss.Reduction.MEAN, symmetric, !noDiagnostics);
-    SplittableRandom rnd = new SplittableRandom(seed);
+    SplittableRandom rnd = new SplittableRandom(seed.value);
     Batch batch = Batch.of(gaussian(rnd, n, d), gaussian(rnd, mm, d));
     if (queue > 0) {
       batch = batch.withQueue(gaussian(rnd, queue, d));

@@ -12,6 +12,7 @@ import org.infonce4j.io.Npy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code infonce4j bench-clip-cache}: one CLIP step, plain or gradient-cached; gradients to .npy, peak memory. */
@@ -19,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"One CLIP training step on generated scenes, plain or with gradient caching (--chunk), from the same initialisation:",
         "prints the loss, the time and the process's peak resident memory, and writes every parameter's gradient to --grad-out.",
         "Run each mode in its own process to compare (infonce4j-bench/scripts/clip-gradient-cache.sh)."})
-final class ClipCacheBenchCommand implements Callable<Integer> {
+final class ClipCacheBenchCommand implements Callable<Integer>, EngineOptions.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -35,11 +36,11 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
   @Option(names = "--width", paramLabel = "W", description = "CNN width (default: 32).")
   int width = 32;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of scenes and initialisation (default: 1).")
-  long seed = 1;
+  @Mixin
+  EngineOptions.Seed seed;
 
-  @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: all processors).")
-  int threads = Runtime.getRuntime().availableProcessors();
+  @Mixin
+  EngineOptions.Threads threads;
 
   @Option(names = "--loss", paramLabel = "full|core",
       description = "The loss in the autograd graph (N x N logits) or from the core engine, tile by tile (default: full).")
@@ -49,10 +50,20 @@ final class ClipCacheBenchCommand implements Callable<Integer> {
   Path gradOut;
 
   @Override
+  public long defaultSeed() {
+    return 1;
+  }
+
+  @Override
+  public int defaultThreads() {
+    return EngineOptions.processors();
+  }
+
+  @Override
   public Integer call() throws Exception {
-    DjlEnvironment.start(threads);
+    DjlEnvironment.start(threads.value());
     long before = peakRssKb();
-    ClipSteps.StepGradients g = ClipSteps.benchmarkStep(batch, chunk, side, width, seed, ClipConfig.LossEngine.parse(loss));
+    ClipSteps.StepGradients g = ClipSteps.benchmarkStep(batch, chunk, side, width, seed.value, ClipConfig.LossEngine.parse(loss));
     long after = peakRssKb();
     if (gradOut != null) Npy.writeFloat32(gradOut, new int[] {g.gradients().length}, g.gradients());
     Map<String, Object> m = new java.util.LinkedHashMap<>();

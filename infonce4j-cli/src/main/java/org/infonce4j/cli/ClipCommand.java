@@ -55,7 +55,7 @@ final class ClipCommand implements Callable<Integer> {
           "of held-out pairs (with chance and the ceiling: scenes a caption describes equally well), zero-shot colour and shape of",
           "single-shape scenes by prompts (\"a photo of a red shape\", \"a photo of a circle\") on seen and held-out combinations, and the",
           "learned temperature. Checkpoints every epoch; --resume continues a stopped run."})
-  static final class Train implements Callable<Integer> {
+  static final class Train implements Callable<Integer>, EngineOptions.Defaults {
     @Spec
     CommandSpec spec;
 
@@ -125,11 +125,11 @@ final class ClipCommand implements Callable<Integer> {
     @Option(names = "--zero-shot", paramLabel = "N", description = "Single-shape test images per colour-shape combination (default: 50).")
     Integer zeroShot;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed (default: 1).")
-    Long seed;
+    @Mixin
+    EngineOptions.Seed seed;
 
-    @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 2).")
-    Integer threads;
+    @Mixin
+    EngineOptions.Threads threads;
 
     @Mixin
     RunOptions runOptions;
@@ -141,7 +141,17 @@ final class ClipCommand implements Callable<Integer> {
           or(epochs, d.epochs()), or(batch, d.batch()),
           or(lr, d.lr()), or(weightDecay, d.weightDecay()), or(warmup, d.warmup()), or(width, d.width()), or(hidden, d.hidden()), or(embed, d.embed()),
           or(temperature, d.temperature()), or(chunk, d.chunk()), loss == null ? d.loss() : ClipConfig.LossEngine.parse(loss), or(pool, d.pool()),
-          or(zeroShot, d.zeroShot()), or(seed, d.seed()), or(threads, d.threads()));
+          or(zeroShot, d.zeroShot()), seed.value, threads.value());
+    }
+
+    @Override
+    public long defaultSeed() {
+      return ClipConfig.defaults().seed();
+    }
+
+    @Override
+    public int defaultThreads() {
+      return ClipConfig.defaults().threads();
     }
 
     @Override
@@ -193,20 +203,25 @@ final class ClipCommand implements Callable<Integer> {
 
   @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
       description = "Evaluates a CLIP run's latest checkpoint on its held-out data again (retrieval and zero-shot); writes eval.json.")
-  static final class Eval implements Callable<Integer> {
+  static final class Eval implements Callable<Integer>, EngineOptions.Defaults {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--run", required = true, paramLabel = "RUNDIR", description = "A clip train run directory.")
     Path runDir;
 
-    @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 2).")
-    int threads = 2;
+    @Mixin
+    EngineOptions.Threads threads;
+
+    @Override
+    public int defaultThreads() {
+      return ClipConfig.defaults().threads();
+    }
 
     @Override
     public Integer call() {
       PrintWriter o = spec.commandLine().getOut();
-      DjlEnvironment.start(threads);
+      DjlEnvironment.start(threads.value());
       RunDirectory run = RunDirectory.open(runDir);
       try (ClipTraining.Trained t = ClipTraining.load(run)) {
         ClipData d = ClipData.load(t.config(), t.tokenizer());
@@ -227,7 +242,7 @@ final class ClipCommand implements Callable<Integer> {
 
   @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
       description = "The held-out images closest to a text query by a CLIP run's latest checkpoint: printed, and drawn as a PNG contact sheet.")
-  static final class Search implements Callable<Integer> {
+  static final class Search implements Callable<Integer>, EngineOptions.Defaults {
     @Spec
     CommandSpec spec;
 
@@ -240,11 +255,16 @@ final class ClipCommand implements Callable<Integer> {
     @Option(names = "--sheet", paramLabel = "FILE.png", description = "Contact sheet (default: RUNDIR/search-<query>.png).")
     Path sheet;
 
-    @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 2).")
-    int threads = 2;
+    @Mixin
+    EngineOptions.Threads threads;
 
     @Parameters(arity = "1..*", paramLabel = "QUERY", description = "The text, as \"a red circle\".")
     List<String> words;
+
+    @Override
+    public int defaultThreads() {
+      return ClipConfig.defaults().threads();
+    }
 
     @Override
     public Integer call() {
@@ -252,7 +272,7 @@ final class ClipCommand implements Callable<Integer> {
       PrintWriter o = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       String query = String.join(" ", words);
-      DjlEnvironment.start(threads);
+      DjlEnvironment.start(threads.value());
       RunDirectory run = RunDirectory.open(runDir);
       try (ClipTraining.Trained t = ClipTraining.load(run)) {
         List<String> unknown = ClipEvaluation.unknownWords(t.tokenizer(), query);

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         "reference), answers sampled from it are judged (positions right), and a policy is trained from the reference on one chosen",
         "and K rejected answers per prompt for each K. Reports per evaluation: preference accuracy, implicit reward margin, KL to the",
         "reference and the judge's win rate against the reference on held-out prompts."})
-final class DpoCommand implements Callable<Integer> {
+final class DpoCommand implements Callable<Integer>, EngineOptions.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -64,14 +64,24 @@ final class DpoCommand implements Callable<Integer> {
   @Option(names = "--held-out", paramLabel = "N", description = "Held-out prompts for evaluation (default: 1000).")
   Integer heldOut;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed (default: 1).")
-  Long seed;
+  @Mixin
+  EngineOptions.Seed seed;
 
-  @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 1, which makes runs reproducible bit for bit).")
-  Integer threads;
+  @Mixin
+  EngineOptions.Threads threads;
 
   @Mixin
   RunOptions runOptions;
+
+  @Override
+  public long defaultSeed() {
+    return PreferenceConfig.defaults().seed();
+  }
+
+  @Override
+  public int defaultThreads() {
+    return PreferenceConfig.defaults().threads();
+  }
 
   @Override
   public Integer call() {
@@ -81,8 +91,8 @@ final class DpoCommand implements Callable<Integer> {
     PreferenceConfig c = new PreferenceConfig(or(length, d.length()), d.hidden(), or(sftSteps, d.sftSteps()), d.sftBatch(), d.sftLr(),
         or(prompts, d.prompts()), d.samples(), or(rejected, d.rejected()), objective == null ? d.objective() : PreferenceLoss.Objective.parse(objective),
         or(beta, d.beta()), or(nll, d.nll()), or(steps, d.dpoSteps()), or(batch, d.dpoBatch()), or(lr, d.dpoLr()), or(heldOut, d.heldOut()), d.evalEvery(),
-        or(seed, d.seed()),
-        or(threads, d.threads()));
+        seed.value,
+        threads.value());
     DjlEnvironment.start(c.threads());
     RunDirectory run = runOptions.start("dpo", c.toMap(), err);
     ProgressBar bar = new ProgressBar(err, "steps", 500);

@@ -12,6 +12,7 @@ import org.infonce4j.djl.Pretraining;
 import org.infonce4j.djl.PretrainingConfig;
 import org.infonce4j.djl.train.RunDirectory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Evaluates the encoder of a simclr or moco run (its latest checkpoint) on the Fashion-MNIST test set:",
         "weighted kNN (k=200, t=0.07), linear probe, alignment and uniformity; writes RUNDIR/eval.json."})
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand implements Callable<Integer>, EngineOptions.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -33,15 +34,20 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--baselines", description = "Also evaluate raw pixels and the encoder at random initialisation.")
   boolean baselines;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all processors).")
-  Integer threads;
+  @Mixin
+  EngineOptions.Threads threads;
+
+  @Override
+  public int defaultThreads() {
+    return EngineOptions.processors();
+  }
 
   @Override
   public Integer call() {
     RunDirectory dir = RunDirectory.open(run);
     Pretraining.Trained t = Pretraining.load(dir);
     PretrainingConfig c = PretrainingConfig.fromMap(dir.config());
-    int th = threads != null ? threads : c.threads();
+    int th = threads.value();
     FashionMnist fm = FashionMnist.load(data);
     List<Evaluation.Scores> rows = new ArrayList<>();
     String name = c.method().name().toLowerCase(Locale.ROOT) + " (" + t.epochs().size() + " ep)";

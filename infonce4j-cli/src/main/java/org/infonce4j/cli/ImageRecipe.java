@@ -92,11 +92,11 @@ final class ImageRecipe {
     @Option(names = "--images", paramLabel = "N", description = "Train on the first N training images only (default: all).")
     Integer images;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation, order and augmentation (default: 42).")
-    Long seed;
+    @Mixin
+    EngineOptions.Seed seed;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    EngineOptions.Threads threads;
 
     @Option(names = "--core-loss", description = "Compute the loss with the core engine (tiled, pure Java) instead of DJL operations.")
     boolean coreLoss;
@@ -133,7 +133,7 @@ final class ImageRecipe {
           or(momentum, d.momentum()), or(weightDecay, same ? d.weightDecay() : PretrainingConfig.defaultWeightDecay(kind)), kind, or(warmup, d.warmupEpochs()),
           or(width, d.width()),
           or(blocks, d.blocks()), or(projection, d.projection()), or(queue, d.queue()), or(keyMomentum, d.keyMomentum()),
-          or(images, d.images()), or(seed, d.seed()), or(threads, d.threads()), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()),
+          or(images, d.images()), seed.value, threads.value(), coreLoss, or(minCrop, d.minCrop()), or(jitter, d.jitter()),
           or(stemStride, d.stemStride()), or(viewSize, d.viewSize()));
     }
   }

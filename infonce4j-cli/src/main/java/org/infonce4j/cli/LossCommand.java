@@ -20,6 +20,7 @@ import org.infonce4j.loss.Similarity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code infonce4j loss}: the loss, its gradients and diagnostics for matrices in .npy files. */
@@ -31,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "Computes the InfoNCE loss of anchors against candidates (or SimCLR views) read from .npy files",
         "and prints one JSON object: loss, mi_lower_bound, temperature_grad and the diagnostics."
     })
-final class LossCommand implements Callable<Integer> {
+final class LossCommand implements Callable<Integer>, EngineOptions.Defaults {
 
   @Spec
   CommandSpec spec;
@@ -77,12 +78,17 @@ final class LossCommand implements Callable<Integer> {
   @Option(names = "--per-anchor", description = "Include the per-anchor (and per-candidate) losses in the JSON.")
   boolean perAnchor;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all processors).")
-  Integer threads;
+  @Mixin
+  EngineOptions.Threads threads;
 
   @Option(names = "--engine", defaultValue = "tiled", paramLabel = "tiled|reference",
       description = "tiled (fast, default) or reference (full matrix in double precision, for checking).")
   String engine;
+
+  @Override
+  public int defaultThreads() {
+    return EngineOptions.processors();
+  }
 
   @Override
   public Integer call() {
@@ -95,7 +101,7 @@ final class LossCommand implements Callable<Integer> {
     Matrix a = Npy.readMatrix(anchors);
     Batch batch = batch(a);
 
-    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    int t = threads.value();
     LossResult r;
     String implementation;
     long t0 = System.nanoTime();

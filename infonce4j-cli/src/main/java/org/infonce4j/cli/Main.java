@@ -64,6 +64,7 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::failure);
+    cl.setDefaultValueProvider(new EngineOptions.Provider());
     return cl;
   }
 

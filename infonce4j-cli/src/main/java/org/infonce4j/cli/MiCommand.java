@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         "--staircase trains a critic per estimator on correlated Gaussians whose true MI steps through 2..10 nats",
         "(Poole et al. 2019) and plots every estimate against the truth and log(batch);",
         "--scores FILE.npy reads an n x n critic score matrix (joint pairs on the diagonal) and prints every estimate."})
-final class MiCommand implements Callable<Integer> {
+final class MiCommand implements Callable<Integer>, EngineOptions.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -58,14 +58,24 @@ final class MiCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "LR", description = "Adam's learning rate (default: 5e-4).")
   Double lr;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed (default: 1).")
-  Long seed;
+  @Mixin
+  EngineOptions.Seed seed;
 
-  @Option(names = "--threads", paramLabel = "T", description = "PyTorch threads (default: 1, which makes runs reproducible bit for bit).")
-  Integer threads;
+  @Mixin
+  EngineOptions.Threads threads;
 
   @Mixin
   RunOptions runOptions;
+
+  @Override
+  public long defaultSeed() {
+    return MiStaircase.Config.defaults().seed();
+  }
+
+  @Override
+  public int defaultThreads() {
+    return MiStaircase.Config.defaults().threads();
+  }
 
   @Override
   public Integer call() {
@@ -114,12 +124,12 @@ final class MiCommand implements Callable<Integer> {
     double[] st = stairs == null ? d.stairs() : stairs.stream().mapToDouble(Double::doubleValue).toArray();
     List<Integer> bs = batches == null ? List.of(64, 128) : batches;
     Path dir = runOptions.dir("mi");
-    DjlEnvironment.start(threads != null ? threads : d.threads());
+    DjlEnvironment.start(threads.value());
     err.println("mi staircase: run directory " + dir);
     List<Map<String, Object>> all = new ArrayList<>();
     for (int b : bs) {
       MiStaircase.Config c = new MiStaircase.Config(chosen(), kind, b, dim != null ? dim : d.dim(), st, steps != null ? steps : d.stepsPerStair(),
-          lr != null ? lr : d.lr(), d.hidden(), d.embedding(), seed != null ? seed : d.seed(), threads != null ? threads : d.threads());
+          lr != null ? lr : d.lr(), d.hidden(), d.embedding(), seed.value, threads.value());
       Path sub = dir.resolve("batch-" + b);
       boolean started = java.nio.file.Files.isRegularFile(sub.resolve("config.json"));
       if (started && !runOptions.resume)

@@ -11,6 +11,7 @@ import org.infonce4j.djl.DjlEnvironment;
 import org.infonce4j.djl.Pretraining;
 import org.infonce4j.djl.PretrainingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench-step", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Times training steps of an image recipe (forward, loss, backward, SGD update) on fixed random",
         "28x28 views, augmentation excluded; prints images/s (the median of the repeats)."})
-final class StepBenchCommand implements Callable<Integer> {
+final class StepBenchCommand implements Callable<Integer>, EngineOptions.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -42,8 +43,8 @@ final class StepBenchCommand implements Callable<Integer> {
   @Option(names = "--core-loss", description = "The core engine computes the loss.")
   boolean coreLoss;
 
-  @Option(names = "--threads", paramLabel = "T", description = "Threads (default: all processors).")
-  Integer threads;
+  @Mixin
+  EngineOptions.Threads threads;
 
   @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
   int warmup;
@@ -58,6 +59,11 @@ final class StepBenchCommand implements Callable<Integer> {
   boolean json;
 
   @Override
+  public int defaultThreads() {
+    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).threads();
+  }
+
+  @Override
   public Integer call() {
     Pretraining.Method method;
     try {
@@ -66,7 +72,7 @@ final class StepBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--recipe must be simclr, moco or supervised, got '" + recipe + "'");
     }
     PretrainingConfig d = PretrainingConfig.defaults(method);
-    int t = threads != null ? threads : d.threads();
+    int t = threads.value();
     PretrainingConfig c = new PretrainingConfig(method, 1, batch, d.temperature(), d.lr(), d.momentum(), d.weightDecay(), d.optimizer(),
         d.warmupEpochs(), width, d.blocks(), d.projection(), d.queue(), d.keyMomentum(), 0, d.seed(), t, coreLoss, d.minCrop(),
         d.jitter(), stemStride);

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         "is row i, the other rows its negatives) or synthetic clusters: per tau the entropy of the negatives' soft-max weights,",
         "the share of their gradient on the hardest k, and the check that the positive is pulled as hard as the negatives push.",
         "--sweep-simclr trains SimCLR once per tau (the options of 'simclr' apply) and plots kNN accuracy against tau."})
-final class TemperatureCommand implements Callable<Integer> {
+final class TemperatureCommand implements Callable<Integer>, EngineOptions.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -64,6 +64,16 @@ final class TemperatureCommand implements Callable<Integer> {
   ImageRecipe.Options options;
 
   @Override
+  public long defaultSeed() {
+    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).seed();
+  }
+
+  @Override
+  public int defaultThreads() {
+    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).threads();
+  }
+
+  @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     double[] ts = (taus == null ? List.of(0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0) : taus).stream().mapToDouble(Double::doubleValue).toArray();
@@ -75,7 +85,7 @@ final class TemperatureCommand implements Callable<Integer> {
       pair = new Matrix[] {Npy.readMatrix(anchors), Npy.readMatrix(positives)};
       source = anchors + " / " + positives;
     } else {
-      long seed = options.seed != null ? options.seed : 1;
+      long seed = options.seed.value;
       pair = TemperatureProbe.clusters(pairs, dim, clusters, noise, seed);
       source = String.format(Locale.ROOT, "synthetic: %d pairs, %d clusters in %d dimensions, noise %.2f, seed %d", pairs, clusters, dim, noise, seed);
     }

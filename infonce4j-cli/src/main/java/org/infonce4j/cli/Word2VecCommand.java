@@ -23,6 +23,7 @@ import org.infonce4j.word2vec.WordSimilarity;
 import org.infonce4j.word2vec.WordVectors;
 import org.infonce4j.word2vec.WordVectorsFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -130,6 +131,9 @@ final class Word2VecCommand implements Runnable {
       Word2VecConfig.Model m = Word2VecConfig.Model.parse(model);
       Word2VecConfig base = Word2VecConfig.defaults(m);
       int t = threads != null ? threads : spark != null ? 1 : base.threads();
+      if (t < 1 || t > EngineOptions.MAX_THREADS) {
+        throw new IllegalArgumentException("--threads must be between 1 and " + EngineOptions.MAX_THREADS + ", got " + t);
+      }
       Word2VecConfig config = new Word2VecConfig(m, Word2VecConfig.Objective.parse(objective), dim, window, negative, sample, minCount, maxVocab,
           epochs, alpha == null ? base.alpha() : alpha, t, seed, nsExponent, sharedNegatives, base.maxSentence());
       if (spark != null) {
@@ -245,7 +249,7 @@ final class Word2VecCommand implements Runnable {
   /** {@code word2vec analogy}. */
   @Command(name = "analogy", mixinStandardHelpOptions = true, sortOptions = false,
       description = "Analogy accuracy (3CosAdd) on the Google questions-words format, per section and overall, as gensim reports it.")
-  static final class AnalogyCommand implements Callable<Integer> {
+  static final class AnalogyCommand implements Callable<Integer>, EngineOptions.Defaults {
     @Spec
     CommandSpec spec;
 
@@ -258,13 +262,18 @@ final class Word2VecCommand implements Runnable {
     @Option(names = "--restrict", defaultValue = "30000", description = "Only the most frequent words answer or ask (default: ${DEFAULT-VALUE}).")
     int restrict;
 
-    @Option(names = "--threads", description = "Threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    EngineOptions.Threads threads;
+
+    @Override
+    public int defaultThreads() {
+      return EngineOptions.processors();
+    }
 
     @Override
     public Integer call() {
       WordVectors v = WordVectorsFormat.read(vectors);
-      int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      int t = threads.value();
       AnalogyResult r = Analogy.evaluate(v, questions, restrict, true, t);
       Map<String, Object> o = new java.util.LinkedHashMap<>();
       o.put("vectors", vectors.toString());
