@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,12 @@ public final class RunDirectory {
 
   private final Path dir;
   private final Map<String, Object> config;
+  /**
+   * The newest intact checkpoint as last found, and the checkpoint files (name, size, time) it was found among: while they are
+   * unchanged it is not checksummed, nor a damaged file warned about, a second time.
+   */
+  private Optional<Checkpoint> latest;
+  private List<String> latestAmong;
 
   private RunDirectory(Path dir, Map<String, Object> config) {
     this.dir = dir;
@@ -238,7 +245,25 @@ public final class RunDirectory {
    * {@return the newest intact checkpoint, if any} A newer file that fails its checksum or cannot be
    * read is named in a warning and passed over.
    */
-  public Optional<Checkpoint> latestCheckpoint() {
+  public synchronized Optional<Checkpoint> latestCheckpoint() {
+    List<String> files = new ArrayList<>();
+    for (int unit : checkpointUnits()) {
+      Path file = checkpointPath(unit);
+      try {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        files.add(file.getFileName() + " " + a.size() + " " + a.lastModifiedTime().toInstant());
+      } catch (IOException e) {
+        files.add(file.getFileName() + " unreadable");
+      }
+    }
+    if (!files.equals(latestAmong)) {
+      latest = findLatestCheckpoint();
+      latestAmong = files;
+    }
+    return latest;
+  }
+
+  private Optional<Checkpoint> findLatestCheckpoint() {
     List<Integer> units = checkpointUnits();
     for (int k = units.size() - 1; k >= 0; k--) {
       Path file = checkpointPath(units.get(k));

@@ -105,6 +105,42 @@ class RunDirectoryTest {
   }
 
   @Test
+  void aDamagedCheckpointIsWarnedAboutOnceWhileTheFilesStayTheSame() throws IOException {
+    RunDirectory r = RunDirectory.start(dir.resolve("run"), config(0.1), false);
+    for (int unit = 1; unit <= 2; unit++) {
+      r.writeCheckpoint(unit, meta(unit), out -> out.write(new byte[100]));
+    }
+    Files.write(r.checkpointPath(2), new byte[] {1, 2, 3});
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(RunDirectory.class.getName());
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler h = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    log.addHandler(h);
+    try {
+      assertEquals(1, r.latestCheckpoint().orElseThrow().unit());
+      assertEquals(1, r.latestCheckpoint().orElseThrow().unit(), "the command's note and the training loop both ask");
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains(r.checkpointPath(2).toString()), warnings.get(0));
+      r.writeCheckpoint(3, meta(3), out -> out.write(new byte[100]));
+      assertEquals(3, r.latestCheckpoint().orElseThrow().unit(), "a new checkpoint is seen");
+    } finally {
+      log.removeHandler(h);
+    }
+  }
+
+  @Test
   void aDamagedNewestCheckpointIsNamedAndThePreviousOneUsed() throws IOException {
     RunDirectory r = RunDirectory.start(dir.resolve("run"), config(0.1), false);
     for (int unit = 1; unit <= 2; unit++) {
