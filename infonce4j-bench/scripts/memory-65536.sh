@@ -20,7 +20,7 @@ d=128
 io_mb=$(( 4 * n * d * 4 / 1000000 ))
 heap_mb=$(( io_mb + 1024 ))
 echo "# N=M=$n d=$d threads=$threads; inputs+gradients ${io_mb} MB; heap cap -Xmx${heap_mb}m; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-ours=$(INFONCE4J_JAVA_OPTS="-Xmx${heap_mb}m" "$root/infonce4j" bench --n "$n" --d "$d" --threads "$threads" --warmup 0 --repeats 1 --peak-seconds 0.5 --json \
+ours=$(INFONCE4J_JAVA_OPTS="-Xmx${heap_mb}m" "$root/infonce4j" bench --n "$n" --d "$d" --threads "$threads" --warmup 0 --repeats 1 --peak-seconds 0 --json \
   2> >(grep -v '^WARNING: Using incubator' >&2))
 echo "infonce4j: $ours"
 mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)

@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer>, EngineOptions.Defaults {
   @Option(names = "--repeats", defaultValue = "5", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--peak-seconds", defaultValue = "1.0", description = "Seconds of the FMA peak measurement (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--peak-seconds", defaultValue = "1.0", description = "Seconds of the FMA peak measurement; 0 measures none (default: ${DEFAULT-VALUE}).")
   double peakSeconds;
 
   @Mixin
@@ -99,8 +99,8 @@ final class BenchCommand implements Callable<Integer>, EngineOptions.Defaults {
   public Integer call() throws Exception {
     int mm = m == null ? n : m;
     int t = threads.value();
-    if (n < 1 || mm < 1 || d < 1 || queue < 0 || repeats < 1 || warmup < 0) {
-      throw new IllegalArgumentException("--n, --m, --d and --repeats must be at least 1; --queue and --warmup at least 0");
+    if (n < 1 || mm < 1 || d < 1 || queue < 0 || repeats < 1 || warmup < 0 || !(peakSeconds >= 0)) {
+      throw new IllegalArgumentException("--n, --m, --d and --repeats must be at least 1; --queue, --warmup and --peak-seconds at least 0");
     }
     String choice = kernels.toLowerCase(Locale.ROOT);
     Kernels k = switch (choice) {
@@ -159,7 +159,7 @@ final class BenchCommand implements Callable<Integer>, EngineOptions.Defaults {
     Arrays.sort(sorted);
     double median = sorted[repeats / 2];
     double gflops = flops / median / 1e9;
-    FmaPeak.Result peak = FmaPeak.measure(t, peakSeconds);
+    FmaPeak.Result peak = peakSeconds > 0 ? FmaPeak.measure(t, peakSeconds) : null;
     double inputsMb = 4.0 * (n + mm + queue) * d / 1e6;
     double gradsMb = 4.0 * (n + mm) * d / 1e6;
 
@@ -180,8 +180,8 @@ final class BenchCommand implements Callable<Integer>, EngineOptions.Defaults {
     o.put("seconds_min", sorted[0]);
     o.put("seconds_all", seconds);
     o.put("gflops", gflops);
-    o.put("fma_peak_gflops", peak.gflops());
-    o.put("peak_fraction", gflops / peak.gflops());
+    o.put("fma_peak_gflops", peak == null ? null : peak.gflops());
+    o.put("peak_fraction", peak == null ? null : gflops / peak.gflops());
     o.put("peak_heap_mb", heap.peakBytes() / 1e6);
     o.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1e6);
     o.put("inputs_mb", inputsMb);
@@ -193,8 +193,12 @@ final class BenchCommand implements Callable<Integer>, EngineOptions.Defaults {
     } else {
       out.printf(Locale.ROOT, "median %.4f s: %.1f GFLOP/s (6 N M d%s = %.2f GFLOP per step)%n", median, gflops,
           queue > 0 ? " + 4 N K d" : "", flops / 1e9);
-      out.printf(Locale.ROOT, "FMA peak on %d threads (%d lanes): %.1f GFLOP/s -> %.1f%% of peak%n", t, peak.lanes(), peak.gflops(),
-          100 * gflops / peak.gflops());
+      if (peak == null) {
+        out.println("FMA peak not measured (--peak-seconds 0)");
+      } else {
+        out.printf(Locale.ROOT, "FMA peak on %d threads (%d lanes): %.1f GFLOP/s -> %.1f%% of peak%n", t, peak.lanes(), peak.gflops(),
+            100 * gflops / peak.gflops());
+      }
       out.printf(Locale.ROOT, "peak heap %.0f MB (inputs %.0f MB, gradients %.0f MB, -Xmx %.0f MB)%n", heap.peakBytes() / 1e6, inputsMb, gradsMb,
           Runtime.getRuntime().maxMemory() / 1e6);
       out.printf(Locale.ROOT, "commit %s, %s%n", Provenance.commit(), System.getProperty("java.vm.name") + " " + Runtime.version());
