@@ -74,21 +74,68 @@ def bench(m):
     return what, result, ""
 
 
-SUMMARIES = {"simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo, "bench": bench, "mi-staircase": mi}
+def compare_pytorch(m):
+    ours, theirs = m["infonce4j"], m["pytorch"]
+    what = "loss engine against PyTorch %s CPU, forward+backward, N = M = %d, d = %d, %s, %d threads" % (
+        theirs.get("torch_version", "?"), ours["n"], ours["d"], ours["similarity"], ours["threads"])
+    if m.get("speedup") is None:
+        return what, "PyTorch failed: %s" % theirs.get("error"), ""
+    result = "infonce4j %.3f s (%.1f%% of the FMA peak), PyTorch %.3f s: **%.2fx**" % (
+        ours["seconds_median"], 100 * ours["peak_fraction"], theirs["seconds_median"], m["speedup"])
+    return what, result, ""
 
 
-def rows():
-    out = []
+def memory(m):
+    ours, theirs = m["infonce4j"], m["pytorch"]
+    what = "loss engine memory, forward+backward, N = M = %d, d = %d, %d threads" % (ours["n"], ours["d"], ours["threads"])
+    result = "completes under a %d MB heap cap in %.1f s, peak heap **%.0f MB**" % (m["heap_cap_mb"], ours["seconds_median"], ours["peak_heap_mb"])
+    if "error" in theirs:
+        result += "; PyTorch: %s" % ("cannot allocate its logit-sized tensor" if "allocate" in theirs["error"] else theirs["error"])
+    else:
+        result += "; PyTorch %.1f s, peak RSS %.0f MB" % (theirs["seconds_median"], theirs.get("peak_rss_mb", float("nan")))
+    return what, result, ""
+
+
+def word2vec_peers(m):
+    rows = {r["tool"]: r for r in m["rows"]}
+    ours, gensim = rows.get("infonce4j sgns"), rows.get("gensim")
+    what = "word2vec skip-gram, negative sampling, %d epochs on %s (%.1fM tokens), %d threads" % (
+        m["epochs"], m["corpus"], m["tokens"] / 1e6, m["threads"])
+    parts = []
+    for name in ("infonce4j sgns", "infonce4j sgns --shared-negatives", "gensim", "fasttext"):
+        r = rows.get(name)
+        if r:
+            ratio = "" if gensim is None or name == "gensim" else " (**%.2fx** gensim)" % (r["words_per_second"] / gensim["words_per_second"])
+            parts.append("%s %s words/s%s, analogy %s" % (name, format(int(r["words_per_second"]), ","), ratio, pct(r["analogy"])))
+    return what, "; ".join(parts), ""
+
+
+SUMMARIES = {"simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo, "bench": bench, "mi-staircase": mi,
+             "compare-pytorch": compare_pytorch, "memory-65536": memory, "word2vec-peers": word2vec_peers}
+
+# Each recipe's documentation page (the row links to it) and its place in the table.
+PAGES = {"bench": "loss.md", "compare-pytorch": "loss.md", "memory-65536": "loss.md", "simclr": "simclr-moco.md", "moco": "simclr-moco.md",
+         "clip": "clip.md", "word2vec-peers": "word2vec.md", "dpo": "dpo.md", "mi-staircase": "instruments.md"}
+ORDER = list(PAGES)
+
+
+def rows(page):
+    """The table as written into page (links relative to its folder)."""
+    here = os.path.dirname(page)
+    kept = []
     for path in sorted(glob.glob(os.path.join(ROOT, "docs", "results", "*.json"))):
         with open(path, encoding="utf-8") as f:
             m = json.load(f)
-        summary = SUMMARIES.get(m.get("recipe"))
-        if summary is None:
+        if m.get("recipe") not in SUMMARIES:
             sys.exit("%s: no summary for recipe %r (add one to %s)" % (path, m.get("recipe"), __file__))
-        what, result, time = summary(m)
+        kept.append((ORDER.index(m["recipe"]), os.path.basename(path), path, m))
+    out = []
+    for _, _, path, m in sorted(kept):
+        what, result, time = SUMMARIES[m["recipe"]](m)
         commit = m.get("provenance", {}).get("commit", "unknown")
-        rel = os.path.relpath(path, ROOT)
-        out.append("| %s | %s | %s | `%s` | %s, commit %s |" % (what, result, time, m["command"], rel, commit))
+        doc = os.path.relpath(os.path.join(ROOT, "docs", PAGES[m["recipe"]]), here)
+        rel = os.path.relpath(path, here)
+        out.append("| [%s](%s) | %s | %s | `%s` | [%s](%s), commit %s |" % (what, doc, result, time, m["command"], os.path.basename(path), rel, commit))
     return ["| run | result | time | command | metrics, commit |", "|---|---|---|---|---|"] + out
 
 
@@ -113,9 +160,8 @@ def update(page, table, check):
 
 def main():
     check = "--check" in sys.argv[1:]
-    table = rows()
     pages = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
-    ok = all([update(p, table, check) for p in pages])
+    ok = all([update(p, rows(p), check) for p in pages])
     sys.exit(0 if ok else 1)
 
 
