@@ -29,6 +29,19 @@ final class ImageRecipe {
   /** Training images of the per-epoch kNN monitor's memory bank. */
   static final int MONITOR_BANK = 10_000;
 
+  /** The image recipes' {@code --seed} and {@code --threads} defaults: those of their configuration. */
+  interface Defaults extends EngineOptions.Defaults {
+    @Override
+    default long defaultSeed() {
+      return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).seed();
+    }
+
+    @Override
+    default int defaultThreads() {
+      return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).threads();
+    }
+  }
+
   /** The options of every image recipe (a picocli mixin). */
   static final class Options {
     @Option(names = "--data", paramLabel = "DIR", defaultValue = FashionMnist.DEFAULT_DIR,

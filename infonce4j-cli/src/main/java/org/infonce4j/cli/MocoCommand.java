@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = {"MoCo v2 on Fashion-MNIST: a momentum key encoder and a FIFO queue of K past keys as negatives.",
         "Trains into a run directory (checkpoint every epoch, --resume), then evaluates as simclr does.",
         "--sweep-queue K1,K2,... trains one run per K at the same budget and plots kNN accuracy against K."})
-final class MocoCommand implements Callable<Integer>, EngineOptions.Defaults {
+final class MocoCommand implements Callable<Integer>, ImageRecipe.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -38,16 +38,6 @@ final class MocoCommand implements Callable<Integer>, EngineOptions.Defaults {
 
   @Option(names = "--sweep-queue", split = ",", paramLabel = "K", description = "Train and evaluate one run per queue length, e.g. 16,256,4096,16384.")
   List<Integer> sweep;
-
-  @Override
-  public long defaultSeed() {
-    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).seed();
-  }
-
-  @Override
-  public int defaultThreads() {
-    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).threads();
-  }
 
   @Override
   public Integer call() {

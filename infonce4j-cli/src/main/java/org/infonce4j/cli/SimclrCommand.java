@@ -19,22 +19,12 @@ import picocli.CommandLine.Spec;
     description = {"SimCLR on Fashion-MNIST: two augmented views per image, NT-Xent with 2N-2 in-batch negatives.",
         "Trains into a run directory (checkpoint every epoch, --resume), then evaluates the frozen encoder on the",
         "test set (kNN, linear probe, alignment/uniformity) beside raw pixels, a random encoder and a supervised one."})
-final class SimclrCommand implements Callable<Integer>, EngineOptions.Defaults {
+final class SimclrCommand implements Callable<Integer>, ImageRecipe.Defaults {
   @Spec
   CommandSpec spec;
 
   @Mixin
   ImageRecipe.Options options;
-
-  @Override
-  public long defaultSeed() {
-    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).seed();
-  }
-
-  @Override
-  public int defaultThreads() {
-    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).threads();
-  }
 
   @Override
   public Integer call() {

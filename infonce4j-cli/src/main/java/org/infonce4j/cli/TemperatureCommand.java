@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         "is row i, the other rows its negatives) or synthetic clusters: per tau the entropy of the negatives' soft-max weights,",
         "the share of their gradient on the hardest k, and the check that the positive is pulled as hard as the negatives push.",
         "--sweep-simclr trains SimCLR once per tau (the options of 'simclr' apply) and plots kNN accuracy against tau."})
-final class TemperatureCommand implements Callable<Integer>, EngineOptions.Defaults {
+final class TemperatureCommand implements Callable<Integer>, ImageRecipe.Defaults {
   @Spec
   CommandSpec spec;
 
@@ -62,16 +62,6 @@ final class TemperatureCommand implements Callable<Integer>, EngineOptions.Defau
 
   @Mixin
   ImageRecipe.Options options;
-
-  @Override
-  public long defaultSeed() {
-    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).seed();
-  }
-
-  @Override
-  public int defaultThreads() {
-    return PretrainingConfig.defaults(Pretraining.Method.SIMCLR).threads();
-  }
 
   @Override
   public Integer call() {
