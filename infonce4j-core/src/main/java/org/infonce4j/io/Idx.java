@@ -77,7 +77,8 @@ public final class Idx {
       int b0 = raw.read();
       int b1 = raw.read();
       raw.reset();
-      InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
+      boolean gzip = b0 == 0x1f && b1 == 0x8b;
+      InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
       DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16));
       int magic;
       try {
@@ -108,11 +109,17 @@ public final class Idx {
       if (total > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException(file + ": " + total + " values do not fit one array");
       }
-      byte[] values = new byte[(int) total];
-      int read = data.readNBytes(values, 0, values.length);
-      if (read < values.length) {
+      long header = 4L + 4L * dims;
+      if (!gzip && Files.size(file) < header + total) {
+        // Checked before anything is allocated: a small file must not cost the memory its header claims.
         throw new IllegalArgumentException(file + ": truncated: the header says " + Arrays.toString(shape) + " (" + total
-            + " bytes of data) but the file has " + read);
+            + " bytes of data) but the file has " + (Files.size(file) - header));
+      }
+      // A gzip file's length is known only once it is read: readNBytes grows its buffer with the bytes that arrive.
+      byte[] values = data.readNBytes((int) total);
+      if (values.length < total) {
+        throw new IllegalArgumentException(file + ": truncated: the header says " + Arrays.toString(shape) + " (" + total
+            + " bytes of data) but the file has " + values.length);
       }
       if (data.read() >= 0) {
         throw new IllegalArgumentException(file + ": extra bytes after the " + total + " values the header announces");
