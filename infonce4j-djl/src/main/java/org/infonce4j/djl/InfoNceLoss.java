@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
+import org.infonce4j.BitMatrix;
 import org.infonce4j.Matrix;
 import org.infonce4j.loss.Batch;
 import org.infonce4j.loss.InfoNce;
@@ -212,6 +213,34 @@ public final class InfoNceLoss extends Loss {
     return logits.logSoftmax(1).get(":, 0").neg().mean();
   }
 
+  /**
+   * MoCo's loss as a recipe computes it: in the graph ({@link #queue}) when {@code core} is null, else on the core engine with the
+   * same candidates: the query's own key its positive, the queue its negatives, and the other queries' keys excluded (MoCo's logits
+   * have no column for them; left in, they would be extra negatives and a different loss).
+   *
+   * @param core  the core engine, or null for the graph form
+   * @param spec  similarity and temperature
+   * @param q     queries, N x d
+   * @param k     keys, N x d (constants in MoCo: the momentum encoder's)
+   * @param queue the negatives, K x d
+   * @return the mean loss over the queries
+   */
+  public static NDArray moco(InfoNce core, LossSpec spec, NDArray q, NDArray k, NDArray queue) {
+    if (core == null) {
+      return queue(q, k, queue, (float) spec.temperature(), cosine(spec));
+    }
+    int n = (int) q.getShape().get(0);
+    BitMatrix.Builder others = BitMatrix.builder(n, n); // N x N: true where key j is not query i's own
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        if (i != j) {
+          others.set(i, j);
+        }
+      }
+    }
+    return viaCore(core, spec, Batch.of(matrix(q), matrix(k)).withExcluded(others.build()).withQueue(matrix(queue)), q, k);
+  }
+
   /** Mean over rows of -log softmax(logits)_ii. */
   private static NDArray diagonalCrossEntropy(NDArray logits) {
     int n = (int) logits.getShape().get(0);
@@ -240,6 +269,11 @@ public final class InfoNceLoss extends Loss {
     if (queue != null) {
       batch = batch.withQueue(matrix(queue));
     }
+    return viaCore(engine, spec, batch, anchors, candidates);
+  }
+
+  /** The core's loss of {@code batch} (whose anchors and candidates are those arrays' values) with its gradient fed to autograd. */
+  private static NDArray viaCore(InfoNce engine, LossSpec spec, Batch batch, NDArray anchors, NDArray candidates) {
     LossResult r = engine.compute(batch, spec.withDiagnostics(false));
     NDManager m = anchors.getManager();
     NDArray ga = m.create(r.anchorGrad().data(), anchors.getShape());

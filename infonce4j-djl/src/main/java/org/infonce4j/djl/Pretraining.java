@@ -377,8 +377,7 @@ public final class Pretraining {
       float value;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray qz = enc.forward(new ParameterStore(step, false), Encoder.images(step, q, b, vs), true);
-        NDArray loss = core == null ? InfoNceLoss.queue(qz, kz, bank, (float) c.temperature(), true)
-            : InfoNceLoss.viaCore(core, LossSpec.cosine(c.temperature()), qz, kz.stopGradient(), bank);
+        NDArray loss = InfoNceLoss.moco(core, LossSpec.cosine(c.temperature()), qz, kz.stopGradient(), bank);
         gc.backward(loss);
         value = loss.getFloat();
       }

@@ -151,6 +151,41 @@ class InfoNceLossTest {
   }
 
   @Test
+  void mocoOnTheCoreEngineIsTheGraphsLoss() {
+    // What `moco --core-loss` trains with: the same loss and query gradient as the graph form and the reference with the
+    // other in-batch keys excluded (the core bridge without that mask counted them as negatives).
+    Random rnd = new Random(5);
+    int n = 9, k = 11, d = 6;
+    float[] q = gaussian(rnd, n * d), key = gaussian(rnd, n * d), bank = gaussian(rnd, k * d);
+    LossSpec spec = LossSpec.cosine(0.2);
+    try (InfoNce engine = InfoNce.create(2); NDManager m = NDManager.newBaseManager()) {
+      float[][] graph = run(m, x -> InfoNceLoss.moco(null, spec, x[0], x[1], x[2]), new float[][] {q, key, bank}, new int[][] {{n, d}, {n, d}, {k, d}});
+      float[][] core = run(m, x -> InfoNceLoss.moco(engine, spec, x[0], x[1], x[2]), new float[][] {q, key, bank}, new int[][] {{n, d}, {n, d}, {k, d}});
+      assertEquals(graph[0][0], core[0][0], 1e-5 * graph[0][0], "loss");
+      close(graph[1], core[1], 1e-4, "dQ");
+      close(graph[2], core[2], 1e-4, "dK");
+      float[][] unmasked = run(m, x -> InfoNceLoss.viaCore(engine, spec, x[0], x[1], x[2]), new float[][] {q, key, bank},
+          new int[][] {{n, d}, {n, d}, {k, d}});
+      assertTrue(unmasked[0][0] > core[0][0] + 1e-3, "without the mask the other keys are extra negatives");
+    }
+  }
+
+  @Test
+  void simclrOnTheCoreEngineIsTheGraphsLoss() {
+    // What `simclr --core-loss` trains with (Pretraining's call): the graph form's loss and view gradient.
+    Random rnd = new Random(6);
+    int views = 10, d = 7;
+    float[] v = gaussian(rnd, views * d);
+    LossSpec spec = LossSpec.cosine(0.2);
+    try (InfoNce engine = InfoNce.create(2); NDManager m = NDManager.newBaseManager()) {
+      float[][] graph = run(m, x -> InfoNceLoss.simclr(x[0], 0.2f, true), new float[][] {v}, new int[][] {{views, d}});
+      float[][] core = run(m, x -> InfoNceLoss.viaCore(engine, spec, x[0], null, null), new float[][] {v}, new int[][] {{views, d}});
+      assertEquals(graph[0][0], core[0][0], 1e-5 * graph[0][0], "loss");
+      close(graph[1], core[1], 1e-4, "dV");
+    }
+  }
+
+  @Test
   void coreBridgeFeedsTheCoreGradientToAutograd() {
     Random rnd = new Random(4);
     int n = 10, d = 8;
