@@ -42,6 +42,10 @@ final class TemperatureCommand implements Callable<Integer>, ImageRecipe.Default
   @Option(names = "--positives", paramLabel = "FILE", description = "N x d positives (.npy), row i the positive of anchor i.")
   Path positives;
 
+  /** The probe compares all pairs: 100,000 is already 10^10 similarities. */
+  static final int MAX_PAIRS = 100_000;
+  static final int MAX_DIM = 65_536;
+
   @Option(names = "--pairs", paramLabel = "N", description = "Synthetic pairs when no files are given (default: 2000).")
   int pairs = 2000;
 
@@ -75,6 +79,10 @@ final class TemperatureCommand implements Callable<Integer>, ImageRecipe.Default
       pair = new Matrix[] {Npy.readMatrix(anchors), Npy.readMatrix(positives)};
       source = anchors + " / " + positives;
     } else {
+      if (pairs < 2 || pairs > MAX_PAIRS || dim < 1 || dim > MAX_DIM || clusters < 1 || clusters > pairs) {
+        throw new IllegalArgumentException("--pairs must lie in 2.." + MAX_PAIRS + " (every pair is compared with every other), --dim in 1.." + MAX_DIM
+            + " and --clusters in 1..--pairs; got " + pairs + ", " + dim + ", " + clusters);
+      }
       long seed = options.seed.value;
       pair = TemperatureProbe.clusters(pairs, dim, clusters, noise, seed);
       source = String.format(Locale.ROOT, "synthetic: %d pairs, %d clusters in %d dimensions, noise %.2f, seed %d", pairs, clusters, dim, noise, seed);

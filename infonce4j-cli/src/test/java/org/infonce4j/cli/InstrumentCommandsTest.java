@@ -87,6 +87,15 @@ class InstrumentCommandsTest {
   }
 
   @Test
+  void temperatureRefusesAbsurdSizesByName() {
+    for (String[] bad : new String[][] {{"--pairs", "1000000000"}, {"--pairs", "1"}, {"--dim", "0"}, {"--dim", "100000000"}, {"--clusters", "0"}}) {
+      Run r = Run.of("temperature", bad[0], bad[1], "--out", dir.resolve("t").toString());
+      assertEquals(1, r.code(), String.join(" ", bad));
+      assertTrue(r.err().contains("--pairs must lie in 2..") && !r.err().contains("Exception"), r.err());
+    }
+  }
+
+  @Test
   void dpoTrainsEveryKAndReports() throws Exception {
     Path out = dir.resolve("dpo");
     Run r = Run.of("dpo", "--length", "4", "--sft-steps", "30", "--steps", "20", "--prompts", "64", "--held-out", "40", "--rejected", "1,2",

@@ -157,6 +157,10 @@ public final class TemperatureProbe {
     if (n < 2 || dim < 1 || clusters < 1 || !(noise >= 0)) {
       throw new IllegalArgumentException("need n >= 2, dim >= 1, clusters >= 1, noise >= 0; got " + n + ", " + dim + ", " + clusters + ", " + noise);
     }
+    long cells = Math.max((long) n, clusters) * dim;
+    if (cells > Integer.MAX_VALUE - 8 || 2 * 4 * cells > Runtime.getRuntime().maxMemory()) {
+      throw new IllegalArgumentException("synthetic pairs of " + n + " x " + dim + " (and " + clusters + " centres) do not fit the heap or one array");
+    }
     SplittableRandom random = new SplittableRandom(seed);
     double[] centres = new double[clusters * dim]; // clusters x dim, unit rows
     for (int c = 0; c < clusters; c++) {

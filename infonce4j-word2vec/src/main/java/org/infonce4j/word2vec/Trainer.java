@@ -289,7 +289,7 @@ final class Trainer {
             shared[d] = noise.sample(nextRandom());
           }
         }
-        for (int j = i - window + b; j <= i + window - b; j++) {
+        for (int j = i - Math.min(window - b, i), end = i + Math.min(window - b, m - 1 - i); j <= end; j++) { // the window, cut at the sentence's ends
           if (j < 0 || j >= m || j == i) {
             continue;
           }
@@ -309,7 +309,7 @@ final class Trainer {
         int b = nextInt(window);
         Arrays.fill(neu1, 0f);
         int cw = 0;
-        for (int j = i - window + b; j <= i + window - b; j++) {
+        for (int j = i - Math.min(window - b, i), end = i + Math.min(window - b, m - 1 - i); j <= end; j++) { // the window, cut at the sentence's ends
           if (j < 0 || j >= m || j == i) {
             continue;
           }
@@ -330,7 +330,7 @@ final class Trainer {
         }
         Arrays.fill(neu1e, 0f);
         pair(neu1, 0, w, alpha);
-        for (int j = i - window + b; j <= i + window - b; j++) {
+        for (int j = i - Math.min(window - b, i), end = i + Math.min(window - b, m - 1 - i); j <= end; j++) { // the window, cut at the sentence's ends
           if (j < 0 || j >= m || j == i) {
             continue;
           }

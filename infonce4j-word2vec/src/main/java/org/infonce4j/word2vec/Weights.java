@@ -42,11 +42,19 @@ public final class Weights {
    * @param dim the vector dimension
    * @param seed the generator's seed
    * @return new weights
-   * @throws ArithmeticException when {@code V x stride} overflows an int
+   * @throws IllegalArgumentException when the two tables cannot fit one Java array each or the heap the JVM may use, naming the sizes
    */
   public static Weights initial(int vocabSize, int dim, long seed) {
     int ld = stride(dim);
-    float[] w = new float[Math.multiplyExact(vocabSize, ld)];
+    long floats = (long) vocabSize * ld; // per table: V x stride
+    long bytes = 2 * 4 * floats;
+    if (floats > Integer.MAX_VALUE - 8 || bytes > Runtime.getRuntime().maxMemory()) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "vectors for %,d words of dim %,d need %.1f GB (two %,d x %,d float tables); the JVM may use %.1f GB of heap"
+              + " (lower --dim or --max-vocab, or raise -Xmx)",
+          vocabSize, dim, bytes / 1e9, vocabSize, dim, Runtime.getRuntime().maxMemory() / 1e9));
+    }
+    float[] w = new float[(int) floats];
     long r = seed;
     for (int v = 0; v < vocabSize; v++) {
       for (int k = 0; k < dim; k++) {
@@ -54,7 +62,7 @@ public final class Weights {
         w[v * ld + k] = (((r >>> 16) & 0xFFFF) / 65536f - 0.5f) / dim;
       }
     }
-    return new Weights(vocabSize, dim, w, new float[Math.multiplyExact(vocabSize, ld)]);
+    return new Weights(vocabSize, dim, w, new float[(int) floats]);
   }
 
   /**

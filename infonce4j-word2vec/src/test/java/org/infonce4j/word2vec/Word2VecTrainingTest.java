@@ -87,6 +87,27 @@ class Word2VecTrainingTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aWindowWiderThanAnySentenceCostsTheSentenceNotTheWindow() throws IOException {
+    // Each position used to visit every offset of its window and skip those outside the sentence: 10^9 of them per word.
+    Path corpus = write("topics.txt", topicCorpus(400, 2));
+    for (Word2VecConfig.Model m : Word2VecConfig.Model.values()) {
+      Word2Vec.Result r = Word2Vec.train(Corpus.of(corpus), small().withModel(m).withWindow(1_000_000_000).withEpochs(1), null, dir);
+      assertEquals(TOPICS * WORDS_PER_TOPIC, r.vocabulary().size());
+    }
+  }
+
+  @Test
+  void vectorsTooLargeForTheHeapAreRefusedBeforeTheyAreAllocated() {
+    long max = Runtime.getRuntime().maxMemory();
+    int dim = (int) Math.min(100_000_000L, max / (2 * 4 * 10) + 1024); // ten words' two tables exceed the heap
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Weights.initial(10, dim, 1));
+    assertTrue(e.getMessage().startsWith("vectors for 10 words of dim ") && e.getMessage().contains("-Xmx"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Weights.initial(1_000_000, 100_000, 1));
+    assertTrue(e.getMessage().contains("1,000,000 x 100,000"), e.getMessage());
+  }
+
+  @Test
   void everyModelAndObjectiveLearns() throws IOException {
     Path corpus = write("topics.txt", topicCorpus(4000, 2));
     for (Word2VecConfig.Model model : Word2VecConfig.Model.values()) {
