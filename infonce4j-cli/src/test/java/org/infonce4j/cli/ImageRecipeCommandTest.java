@@ -170,6 +170,18 @@ class ImageRecipeCommandTest {
   }
 
   @Test
+  void absurdNetworkSizesAreNamedBeforeAnythingIsBuilt() {
+    for (String[] bad : new String[][] {{"--width", "100000", "width must lie in 1..1024, got 100000"}, {"--batch", "1", "batch must lie in 2.."},
+        {"--projection", "0", "projection must lie in 1.."}, {"--epochs", "0", "epochs must lie in 1.."}}) {
+      Path out = dir.resolve("never");
+      Run r = run("simclr", bad[0], bad[1], "--out", out.toString(), "--data", dir.resolve("no-data").toString());
+      assertEquals(1, r.code(), r.err());
+      assertTrue(r.err().contains(bad[2]) && !r.err().contains("Exception"), r.err());
+      assertTrue(Files.notExists(out), "nothing written");
+    }
+  }
+
+  @Test
   void benchStepTimesEveryRecipe() {
     for (String recipe : new String[] {"simclr", "moco", "supervised"}) {
       Run r = run("bench-step", "--recipe", recipe, "--batch", "8", "--width", "4", "--threads", "1", "--warmup", "1", "--steps", "2",

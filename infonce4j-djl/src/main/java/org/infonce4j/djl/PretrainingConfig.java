@@ -79,12 +79,24 @@ public record PretrainingConfig(Pretraining.Method method, int epochs, int batch
     if (!(minCrop > 0 && minCrop <= 1) || !(jitter >= 0 && jitter < 1)) {
       throw new IllegalArgumentException("minimum crop in (0, 1] and jitter in [0, 1) required, got " + minCrop + " and " + jitter);
     }
-    if (epochs < 1 || batch < 2 || width < 1 || blocks < 1 || projection < 1 || threads < 1 || queue < 1 || images < 0) {
-      throw new IllegalArgumentException("epochs >= 1, batch >= 2, width, blocks, projection, queue and threads >= 1, images >= 0 required");
-    }
+    // Upper bounds far past any sensible run, so that a typing error is named before a network of it is allocated.
+    within("epochs", epochs, 1, 100_000);
+    within("batch", batch, 2, 65_536);
+    within("width", width, 1, 1024);
+    within("blocks", blocks, 1, 64);
+    within("projection", projection, 1, 65_536);
+    within("threads", threads, 1, 1024);
+    within("queue", queue, 1, 1 << 20);
+    within("images", images, 0, Integer.MAX_VALUE);
     if (!(temperature > 0) || !(lr > 0) || !(momentum >= 0 && momentum < 1) || !(weightDecay >= 0) || !(warmupEpochs >= 0)
         || !(keyMomentum >= 0 && keyMomentum < 1)) {
       throw new IllegalArgumentException("temperature > 0, lr > 0, momentum and key momentum in [0, 1), weight decay and warm-up >= 0 required");
+    }
+  }
+
+  private static void within(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must lie in " + min + ".." + max + ", got " + value);
     }
   }
 
