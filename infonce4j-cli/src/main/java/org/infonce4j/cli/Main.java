@@ -15,7 +15,7 @@ import picocli.CommandLine.IVersionProvider;
     description = "Contrastive learning on the JVM, built on the InfoNCE loss.",
     subcommands = {SimclrCommand.class, MocoCommand.class, EvalCommand.class, LossCommand.class, BenchCommand.class, StepBenchCommand.class,
         MiCommand.class, TemperatureCommand.class, DpoCommand.class, ClipCommand.class, ClipCacheBenchCommand.class,
-        Word2VecCommand.class,
+        Word2VecCommand.class, TextCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
