@@ -3,6 +3,11 @@ package org.infonce4j.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -95,6 +100,26 @@ class EncoderParityTest {
     double norm = 0;
     for (float v : batched[3]) norm += v * v;
     assertEquals(1.0, Math.sqrt(norm), 1e-5);
+  }
+
+  @Test
+  void forwardKeepsGradientsForTraining() {
+    encoder.encode(TestSentences.mixed(30), 4); // inference first, as between training epochs
+    try (NDManager m = encoder.manager().newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      TokenBatch batch = encoder.tokenize(List.of("A query about proteins.", "A much longer document about the proteins of the cell cycle."));
+      NDArray e = encoder.forward(m, batch, true);
+      assertEquals(new Shape(2, 384), e.getShape());
+      gc.backward(e.get(0).mul(e.get(1)).sum()); // cosine similarity of the pair
+      for (String name : List.of("encoder.layer.0.attention.self.query.weight", "encoder.layer.0.attention.self.value.weight",
+          "encoder.layer.0.attention.output.dense.weight", "encoder.layer.5.intermediate.dense.bias",
+          "embeddings.word_embeddings.weight", "embeddings.LayerNorm.weight")) {
+        NDArray g = encoder.block().parameter(name).getArray().getGradient();
+        float norm = g.norm().getFloat();
+        assertTrue(norm > 0 && Float.isFinite(norm), name + " gradient norm " + norm);
+        g.subi(g); // leave the encoder's gradients at zero for the other tests
+      }
+    }
   }
 
   static byte[] modelBytes() throws IOException {
