@@ -110,12 +110,21 @@ def word2vec_peers(m):
     return what, "; ".join(parts), ""
 
 
-SUMMARIES = {"simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo, "bench": bench, "mi-staircase": mi,
+def text_eval(m):
+    x, c = m["metrics"], m.get("config", {})
+    what = "%s on %s (%s split), retrieval over the whole corpus" % (c.get("model", "?"), c.get("data", "?"), c.get("split", "?"))
+    result = "nDCG@10 **%.4f**, MRR@10 %.4f, Recall@100 %.4f, MAP@100 %.4f" % (x["ndcg@10"], x["mrr@10"], x["recall@100"], x["map@100"])
+    if "hnsw_ndcg@10" in x:
+        result += "; through HNSW nDCG@10 %.4f (%.1f%% of the exact top 10)" % (x["hnsw_ndcg@10"], 100 * x["hnsw_vs_exact_recall@10"])
+    return what, result, "%.1f documents/s" % x["documents_per_second"]
+
+
+SUMMARIES = {"text-eval": text_eval, "simclr": image_recipe, "moco": image_recipe, "clip": clip, "dpo": dpo, "bench": bench, "mi-staircase": mi,
              "compare-pytorch": compare_pytorch, "memory-65536": memory, "word2vec-peers": word2vec_peers}
 
 # Each recipe's documentation page (the row links to it) and its place in the table.
 PAGES = {"bench": "loss.md", "compare-pytorch": "loss.md", "memory-65536": "loss.md", "simclr": "simclr-moco.md", "moco": "simclr-moco.md",
-         "clip": "clip.md", "word2vec-peers": "word2vec.md", "dpo": "dpo.md", "mi-staircase": "instruments.md"}
+         "clip": "clip.md", "text-eval": "text.md", "word2vec-peers": "word2vec.md", "dpo": "dpo.md", "mi-staircase": "instruments.md"}
 ORDER = list(PAGES)
 
 
