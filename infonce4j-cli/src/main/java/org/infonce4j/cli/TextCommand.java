@@ -1,5 +1,7 @@
 package org.infonce4j.cli;
 
+import static org.infonce4j.cli.ImageRecipe.or;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -197,10 +199,6 @@ final class TextCommand implements Callable<Integer> {
       return new TextTrainingConfig(options.model == null ? null : options.model.toString(), options.data == null ? null : options.data.toString(),
           options.maxTokens, or(epochs, d.epochs()), or(trainBatch, d.batch()), or(chunk, d.chunk()), or(lr, d.lr()), or(warmup, d.warmup()),
           d.weightDecay(), or(temperature, d.temperature()), symmetric, or(dev, d.devShare()), d.devPool(), seed.value, threads.value());
-    }
-
-    private static <T> T or(T value, T otherwise) {
-      return value != null ? value : otherwise;
     }
 
     @Override

@@ -1,12 +1,7 @@
 package org.infonce4j.eval;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.infonce4j.Matrix;
+import org.infonce4j.Parallel;
 import org.infonce4j.search.TopK;
 import org.infonce4j.search.UnitIndex;
 
@@ -74,31 +69,7 @@ public final class Knn {
     UnitIndex index = new UnitIndex(train, train.rows());
     int blocks = (test.rows() + UnitIndex.TILE - 1) / UnitIndex.TILE;
     int[] out = new int[test.rows()];
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> jobs = new ArrayList<>();
-      for (int w = 0; w < threads; w++) {
-        final int worker = w;
-        jobs.add(pool.submit(() -> {
-          for (int b = worker; b < blocks; b += threads) {
-            block(index, trainLabels, test, b, classes, k, temperature, out);
-          }
-        }));
-      }
-      for (Future<?> f : jobs) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.forEach(blocks, threads, b -> block(index, trainLabels, test, b, classes, k, temperature, out));
     return out;
   }
 

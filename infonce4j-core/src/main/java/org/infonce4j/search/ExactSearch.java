@@ -1,14 +1,9 @@
 package org.infonce4j.search;
 
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.infonce4j.Matrix;
+import org.infonce4j.Parallel;
 
 /**
  * Exact top-k retrieval by cosine similarity: documents and queries are scaled to unit length and
@@ -69,32 +64,7 @@ public final class ExactSearch {
     int[][] ids = new int[queries.rows()][];
     float[][] scores = new float[queries.rows()][];
     int blocks = (queries.rows() + UnitIndex.TILE - 1) / UnitIndex.TILE;
-    int workers = Math.max(1, Math.min(threads, blocks));
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    try {
-      List<Future<?>> jobs = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        final int worker = w;
-        jobs.add(pool.submit(() -> {
-          for (int b = worker; b < blocks; b += workers) {
-            block(queries, b, kk, ids, scores);
-          }
-        }));
-      }
-      for (Future<?> f : jobs) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.forEach(blocks, threads, b -> block(queries, b, kk, ids, scores));
     return new Neighbours(ids, scores);
   }
 
